@@ -1,0 +1,87 @@
+"""Text normalisation shared by the matcher and the red-flag rules.
+
+Runners type on phones: capitals, accents, emoji, "sooo", "cant", zero-width
+characters pasted from elsewhere. Everything downstream sees one plain form:
+lower-case ASCII-ish words separated by single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Contractions, with and without the apostrophe ("cant", "dont" are how people type).
+_CONTRACTIONS: dict[str, str] = {
+    "can't": "can not", "cant": "can not", "cannot": "can not",
+    "won't": "will not", "wont": "will not",
+    "don't": "do not", "dont": "do not",
+    "doesn't": "does not", "doesnt": "does not",
+    "didn't": "did not", "didnt": "did not",
+    "isn't": "is not", "isnt": "is not",
+    "aren't": "are not", "arent": "are not",
+    "wasn't": "was not", "wasnt": "was not",
+    "weren't": "were not",
+    "haven't": "have not", "havent": "have not",
+    "hasn't": "has not", "hasnt": "has not",
+    "hadn't": "had not",
+    "shouldn't": "should not", "shouldnt": "should not",
+    "wouldn't": "would not", "wouldnt": "would not",
+    "couldn't": "could not", "couldnt": "could not",
+    "ain't": "is not",
+    "i'm": "i am", "im": "i am",
+    "i've": "i have", "ive": "i have",
+    "i'll": "i will",
+    "i'd": "i would",
+    "it's": "it is",
+    "that's": "that is",
+    "what's": "what is",
+    "there's": "there is",
+    "you're": "you are",
+    "they're": "they are",
+    "we're": "we are",
+    "let's": "let us",
+}
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_WORD_WITH_APOSTROPHE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s+(?:but|also|and also|plus|btw|anyway)\s+")
+
+
+def _strip_marks(text: str) -> str:
+    """Drop accents, control and invisible format characters (zero-width, RTL marks)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept: list[str] = []
+    for char in decomposed:
+        category = unicodedata.category(char)
+        if category == "Mn" or category == "Cf":
+            continue  # combining accents; zero-width joiners and direction marks
+        kept.append(" " if category.startswith("C") or category.startswith("Z") else char)
+    return "".join(kept)
+
+
+def normalise(text: str) -> str:
+    """Lower-case words separated by single spaces; contractions expanded.
+
+    Letters of any script are kept (they simply match nothing in an English
+    knowledge base); emoji and punctuation become spaces; a letter typed three
+    or more times in a row is kept twice ("sooo" -> "soo", "feeeel" -> "feel").
+    """
+    plain = _strip_marks(text).casefold().translate(_APOSTROPHES)
+    words: list[str] = []
+    for word in _WORD_WITH_APOSTROPHE.findall(plain):
+        word = _REPEATS.sub(r"\1\1", word)
+        expansion = _CONTRACTIONS.get(word)
+        if expansion is not None:
+            words.append(expansion)
+        elif "'" in word:
+            stem, _, suffix = word.partition("'")
+            words.append(stem if suffix in {"s", "d", "ll", "ve", "re", "m", "t"} else stem + suffix)
+        else:
+            words.append(word)
+    return " ".join(words)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Raw text cut into sentence-like pieces (for long messages and negation scope)."""
+    return [piece for piece in _SENTENCE_BREAK.split(text) if piece.strip()]
