@@ -1,0 +1,1 @@
+"""Benchmarks and measurement scripts: run with `python -m bench.<name>`."""

@@ -1,0 +1,123 @@
+"""Quality of the matcher on a labelled message set.
+
+`python -m bench.quality [FILE ...]` prints, per file: in-scope top-1
+accuracy (a confident answer on the labelled topic), red-flag recall,
+out-of-scope abstention, and the misses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.knowledge import RED_FLAGS_TOPIC, load_knowledge
+from bot.matcher import Match, Matcher
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+LABELLED = DATA / "labelled.yaml"
+GENERALISATION = DATA / "generalisation.yaml"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    topic: str | None
+    accept: frozenset[str]
+    tag: str
+
+
+@dataclass
+class Report:
+    in_scope: int = 0
+    in_scope_right: int = 0
+    in_scope_clarified: int = 0  # not a confident answer, but the right topic is offered
+    red_flags: int = 0
+    red_flags_caught: int = 0
+    out_of_scope: int = 0
+    out_of_scope_abstained: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.in_scope_right / max(1, self.in_scope)
+
+    @property
+    def recall(self) -> float:
+        return self.red_flags_caught / max(1, self.red_flags)
+
+    @property
+    def abstention(self) -> float:
+        return self.out_of_scope_abstained / max(1, self.out_of_scope)
+
+    def summary(self) -> str:
+        return (
+            f"in-scope top-1 {self.accuracy:.1%} ({self.in_scope_right}/{self.in_scope}; "
+            f"+{self.in_scope_clarified} offered as 'did you mean')  "
+            f"red-flag recall {self.recall:.1%} ({self.red_flags_caught}/{self.red_flags})  "
+            f"out-of-scope abstained {self.abstention:.1%} "
+            f"({self.out_of_scope_abstained}/{self.out_of_scope})"
+        )
+
+
+def load_examples(path: Path) -> list[Example]:
+    raw: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Example(
+            text=str(item["text"]),
+            topic=item.get("topic"),
+            accept=frozenset({item["topic"], *item.get("accept", [])} - {None}),
+            tag=str(item.get("tag", "")),
+        )
+        for item in raw
+    ]
+
+
+def evaluate(match: Callable[[str], Match], examples: Iterable[Example]) -> Report:
+    report = Report()
+    for example in examples:
+        got = match(example.text)
+        offered = {alt.topic for alt in got.alternatives}
+        label = f"{example.topic} <- {got.kind}:{got.topic} {got.score:.0f} | {example.text!r}"
+        if example.topic == RED_FLAGS_TOPIC:
+            report.red_flags += 1
+            caught = got.kind == "urgent"
+            report.red_flags_caught += caught
+        elif example.topic is None:
+            report.out_of_scope += 1
+            # A red-flag answer to an out-of-scope message is the safe side, not a wrong guess.
+            caught = got.kind in {"clarify", "fallback", "urgent"}
+            report.out_of_scope_abstained += caught
+        else:
+            report.in_scope += 1
+            caught = got.kind not in {"clarify", "fallback"} and got.topic in example.accept
+            report.in_scope_right += caught
+            if got.kind == "clarify" and offered & example.accept:
+                report.in_scope_clarified += 1
+        if not caught:
+            report.misses.append(label)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("files", nargs="*", type=Path, default=[LABELLED, GENERALISATION])
+    parser.add_argument("--misses", action="store_true", help="list every miss")
+    args = parser.parse_args(argv)
+    matcher = Matcher(load_knowledge())
+    for path in args.files:
+        report = evaluate(matcher.match, load_examples(path))
+        print(f"{path.name}: {report.summary()}")
+        if args.misses:
+            for line in report.misses:
+                print("   ", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""From raw words to matching tokens: spelling fixes, synonym concepts, stems.
+
+Both the knowledge base's questions and a runner's message go through the
+same `Analyzer`, so "ibuprofin", "Nurofen" and "anti-inflammatories" all end
+up as the one concept token that the nsaids topic was written with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from bot.lexicon import Lexicon
+from bot.text import normalise
+
+CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never collide with words
+_MAX_PHRASE_WORDS = 5
+_MAX_CORRECTIONS_CACHED = 50_000
+
+
+def _correction_cutoff(length: int) -> float | None:
+    """Similarity a misspelling needs to be snapped to a known word; None: leave it alone."""
+    if length < 4:
+        return None  # too short: "ta", "pt", "gp" are words, not typos
+    if length <= 5:
+        return 88.0  # one slip in a short word ("soore" -> "sore")
+    return 80.0  # "ibuprofin", "chiropracter", "phisio", "sciatia"
+
+
+class Analyzer:
+    """Turns text into matching tokens using the lexicon and a known vocabulary."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary_texts: Iterable[str]) -> None:
+        self._lexicon = lexicon
+        self._stemmer = snowballstemmer.stemmer("english")
+        known: set[str] = set(lexicon.stopwords) | set(lexicon.spellings.values())
+        for phrase in lexicon.concepts:
+            known.update(phrase.split())
+        for text in vocabulary_texts:
+            known.update(normalise(text).split())
+        self._known = known
+        self._known_list = sorted(word for word in known if word.isalpha() and len(word) >= 3)
+        self._corrections: dict[str, str] = {}
+        self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
+
+    def _stem(self, word: str) -> str:
+        return str(self._stemmer.stemWord(word))
+
+    def correct(self, word: str) -> str:
+        """The known word a misspelling was meant to be, or the word itself."""
+        if word in self._known or not word.isalpha():
+            return word
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        fixed = word
+        single = "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+        if single in self._known:
+            fixed = single  # "soo" (from "sooo") -> "so"
+        else:
+            cutoff = _correction_cutoff(len(word))
+            if cutoff is not None:
+                best = process.extractOne(
+                    word, self._known_list, scorer=fuzz.ratio, score_cutoff=cutoff
+                )
+                if best is not None:
+                    fixed = best[0]
+        if len(self._corrections) < _MAX_CORRECTIONS_CACHED:
+            self._corrections[word] = fixed
+        return fixed
+
+    def words(self, text: str) -> list[str]:
+        """Normalised, spelling-fixed words (before concepts and stemming)."""
+        spellings = self._lexicon.spellings
+        fixed: list[str] = []
+        for word in normalise(text).split():
+            for part in spellings.get(word, word).split():
+                fixed.append(self.correct(part))
+        return fixed
+
+    def tokens(self, text: str) -> list[str]:
+        """Matching tokens: concept tokens for synonym phrases, stems for other words."""
+        return self.tokens_from_words(self.words(text))
+
+    def tokens_from_words(self, words: list[str]) -> list[str]:
+        concepts = self._lexicon.concepts
+        tokens: list[str] = []
+        index = 0
+        while index < len(words):
+            for size in range(min(_MAX_PHRASE_WORDS, len(words) - index), 0, -1):
+                concept = concepts.get(" ".join(words[index : index + size]))
+                if concept is not None:
+                    tokens.append(CONCEPT_MARK + concept)
+                    index += size
+                    break
+            else:
+                tokens.append(self._stem(words[index]))
+                index += 1
+        return tokens
+
+    def is_content(self, token: str) -> bool:
+        """False for stopwords, which say nothing about the topic."""
+        return token.startswith(CONCEPT_MARK) or token not in self._stopword_stems

@@ -1,0 +1,203 @@
+"""The knowledge base: topics from `knowledge/topics/*.yaml`, validated as a whole.
+
+`load_knowledge` either returns a complete, valid knowledge base or raises
+`KnowledgeError` listing every problem as 'file:line: reason'. There is no
+half-loaded state: the bot refuses to start on an invalid knowledge base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.lexicon import Lexicon, parse_lexicon
+from bot.match_settings import MatchSettings, parse_match_settings
+from bot.red_flags import RedFlags, parse_red_flags
+from bot.validation import FieldReader, KnowledgeError, Problems
+from bot.yaml_lines import YamlProblem, line_of, load_yaml
+
+TopicKind = Literal["answer", "urgent", "smalltalk"]
+TOPIC_KINDS: tuple[TopicKind, ...] = ("answer", "urgent", "smalltalk")
+
+MAX_ANSWER_CHARS = 700
+MIN_QUESTIONS = 6
+RED_FLAGS_TOPIC = "red-flags"
+
+# The ids listed in the team's spec/topics.md: each must exist, exactly so.
+REQUIRED_TOPIC_IDS: tuple[str, ...] = (
+    "acute-back-pain", "what-caused-it", "how-long", "imaging-and-tests", "acute-relief",
+    "heat-and-ice", "nsaids", "acetaminophen", "opioids", "massage", "acupuncture",
+    "spinal-manipulation", "chronic-back-pain", "chronic-relief", "yoga-tai-chi",
+    "mindfulness", "physical-therapy", "strengthening", "sitting-and-desk", "rest-or-move",
+    "return-to-running", "running-with-pain", "flare-ups", "which-doctor", "red-flags",
+    "leg-pain", "walk-to-run-program", "greeting", "thanks",
+)
+
+_TOPIC_FIELDS = {
+    "id", "title", "kind", "questions", "keywords", "answer", "source", "reviewed", "related",
+}
+_ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One answerable topic, with the example messages that point at it."""
+
+    id: str
+    title: str
+    kind: TopicKind
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    answer: str
+    source: str
+    reviewed: dt.date
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the matcher and the replies need, validated together."""
+
+    topics: dict[str, Topic]
+    red_flags: RedFlags
+    lexicon: Lexicon
+    out_of_scope: tuple[str, ...]
+    settings: MatchSettings
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+
+def _parse_topic(path: Path, raw: Any, line: int, problems: Problems) -> Topic | None:
+    if not isinstance(raw, dict):
+        problems.add(path, line, "each topic must be a mapping with id, title, kind, ...")
+        return None
+    topic_id = raw.get("id")
+    what = f"topic '{topic_id}'" if isinstance(topic_id, str) else "topic"
+    fields = FieldReader(path, raw, problems, what)
+    before = len(problems.messages)
+    fields.check_known(_TOPIC_FIELDS)
+    topic_id = fields.text("id")
+    if topic_id and not _ID_SHAPE.match(topic_id):
+        problems.add(path, line_of(raw, "id"), f"{what}: id must be lower-case-with-dashes")
+    kind = raw.get("kind")
+    if kind not in TOPIC_KINDS:
+        problems.add(
+            path, line_of(raw, "kind"), f"{what}: kind must be one of {', '.join(TOPIC_KINDS)}"
+        )
+    topic = Topic(
+        id=topic_id,
+        title=fields.text("title", max_chars=40),
+        kind=kind if kind in TOPIC_KINDS else "answer",
+        questions=tuple(fields.texts("questions", min_items=MIN_QUESTIONS)),
+        keywords=tuple(fields.texts("keywords", required=False)),
+        answer=fields.text("answer", max_chars=MAX_ANSWER_CHARS),
+        source=fields.text("source"),
+        reviewed=fields.date("reviewed") or dt.date.min,
+        related=tuple(fields.texts("related", required=False)),
+    )
+    return topic if len(problems.messages) == before else None
+
+
+def _load_topics(directory: Path, problems: Problems) -> dict[str, Topic]:
+    files = sorted((directory / "topics").glob("*.yaml"))
+    if not files:
+        problems.add(directory / "topics", 1, "no topic files (*.yaml) found")
+    topics: dict[str, Topic] = {}
+    where: dict[str, tuple[Path, int]] = {}
+    related_lines: dict[str, tuple[Path, int]] = {}
+    for path in files:
+        try:
+            data = load_yaml(path)
+        except YamlProblem as exc:
+            problems.add(exc.path, exc.line, exc.reason)
+            continue
+        if not isinstance(data, list):
+            problems.add(path, line_of(data), "a topic file must be a YAML list of topics")
+            continue
+        for index, raw in enumerate(data):
+            line = line_of(data, index)
+            topic = _parse_topic(path, raw, line, problems)
+            if topic is None:
+                continue
+            if topic.id in topics:
+                first_path, first_line = where[topic.id]
+                problems.add(
+                    path, line, f"duplicate topic id '{topic.id}' (first at {first_path}:{first_line})"
+                )
+                continue
+            topics[topic.id] = topic
+            where[topic.id] = (path, line)
+            related_lines[topic.id] = (path, line_of(raw, "related"))
+    _check_references(topics, related_lines, problems, directory)
+    return topics
+
+
+def _check_references(
+    topics: dict[str, Topic],
+    related_lines: dict[str, tuple[Path, int]],
+    problems: Problems,
+    directory: Path,
+) -> None:
+    for topic in topics.values():
+        path, line = related_lines[topic.id]
+        for other in topic.related:
+            if other == topic.id:
+                problems.add(path, line, f"topic '{topic.id}': related lists the topic itself")
+            elif other not in topics:
+                problems.add(path, line, f"topic '{topic.id}': related id '{other}' does not exist")
+    for required in REQUIRED_TOPIC_IDS:
+        if required not in topics:
+            problems.add(
+                directory / "topics", 1, f"missing topic '{required}' (required by spec/topics.md)"
+            )
+    red_flags = topics.get(RED_FLAGS_TOPIC)
+    if red_flags is not None and red_flags.kind != "urgent":
+        path, line = related_lines[RED_FLAGS_TOPIC]
+        problems.add(path, line, f"topic '{RED_FLAGS_TOPIC}' must have kind 'urgent'")
+
+
+def _load_file(path: Path, problems: Problems) -> Any:
+    try:
+        return load_yaml(path)
+    except YamlProblem as exc:
+        problems.add(exc.path, exc.line, exc.reason)
+        return None
+
+
+def _load_out_of_scope(path: Path, problems: Problems) -> tuple[str, ...]:
+    data = _load_file(path, problems)
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        problems.add(path, line_of(data), "expected a mapping with an 'examples' list")
+        return ()
+    return tuple(FieldReader(path, data, problems, "out of scope").texts("examples", min_items=1))
+
+
+def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
+    """Load and validate every knowledge file; raise `KnowledgeError` listing all problems."""
+    problems = Problems()
+    if not directory.is_dir():
+        problems.add(directory, 1, "knowledge directory not found")
+        problems.raise_if_any()
+    topics = _load_topics(directory, problems)
+    red_flags_path = directory / "red_flags.yaml"
+    red_flags = parse_red_flags(red_flags_path, _load_file(red_flags_path, problems), problems)
+    lexicon_path = directory / "lexicon.yaml"
+    lexicon = parse_lexicon(lexicon_path, _load_file(lexicon_path, problems), problems)
+    settings_path = directory / "matching.yaml"
+    settings = parse_match_settings(
+        settings_path, _load_file(settings_path, problems), problems
+    )
+    out_of_scope = _load_out_of_scope(directory / "out_of_scope.yaml", problems)
+    problems.raise_if_any()
+    return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings)
+
+
+__all__ = ["KnowledgeBase", "KnowledgeError", "Topic", "load_knowledge"]

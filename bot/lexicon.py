@@ -1,0 +1,80 @@
+"""The matcher's word knowledge: synonym concepts, spellings, stopwords, scope words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.text import normalise
+from bot.validation import FieldReader, Problems
+from bot.yaml_lines import line_of
+
+_FIELDS = {"concepts", "spellings", "stopwords", "other_body_parts", "back_context", "other_subjects"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Normalised phrases: `concepts` maps each phrase to its concept name."""
+
+    concepts: dict[str, str]
+    spellings: dict[str, str]
+    stopwords: frozenset[str]
+    other_body_parts: frozenset[str]
+    back_context: frozenset[str]
+    other_subjects: frozenset[str]
+
+
+def _phrases(fields: FieldReader, key: str) -> frozenset[str]:
+    return frozenset(p for p in (normalise(t) for t in fields.texts(key)) if p)
+
+
+def _parse_concepts(path: Path, raw: Any, problems: Problems) -> dict[str, str]:
+    concepts: dict[str, str] = {}
+    if not isinstance(raw, dict):
+        problems.add(path, line_of(raw), "'concepts' must map a concept name to a list of phrases")
+        return concepts
+    for name, phrases in raw.items():
+        line = line_of(raw, name)
+        if not isinstance(phrases, list) or not all(isinstance(p, str | int) for p in phrases):
+            problems.add(path, line, f"concept '{name}' must be a list of phrases")
+            continue
+        for phrase in phrases:
+            plain = normalise(str(phrase))
+            owner = concepts.get(plain)
+            if owner is not None and owner != name:
+                problems.add(path, line, f"phrase '{phrase}' is in both '{owner}' and '{name}'")
+            elif plain:
+                concepts[plain] = str(name)
+    return concepts
+
+
+def _parse_spellings(path: Path, raw: Any, problems: Problems) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        problems.add(path, line_of(raw), "'spellings' must map a spelling to its usual form")
+        return {}
+    spellings: dict[str, str] = {}
+    for variant, usual in raw.items():
+        if not isinstance(usual, str) or not normalise(usual):
+            problems.add(path, line_of(raw, variant), f"spelling '{variant}' needs a usual form")
+            continue
+        spellings[normalise(str(variant))] = normalise(usual)
+    return spellings
+
+
+def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
+    """Validate `lexicon.yaml`; problems are collected, a usable value always returned."""
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(path, line_of(data), "expected a mapping (concepts, spellings, ...)")
+        data = {}
+    fields = FieldReader(path, data, problems, "lexicon")
+    fields.check_known(_FIELDS)
+    return Lexicon(
+        concepts=_parse_concepts(path, data.get("concepts", {}), problems),
+        spellings=_parse_spellings(path, data.get("spellings", {}), problems),
+        stopwords=_phrases(fields, "stopwords"),
+        other_body_parts=_phrases(fields, "other_body_parts"),
+        back_context=_phrases(fields, "back_context"),
+        other_subjects=_phrases(fields, "other_subjects"),
+    )

@@ -1,0 +1,61 @@
+"""Matcher thresholds and weights, read from `knowledge/matching.yaml`.
+
+They are chosen by measurement (`python -m bench.calibrate` prints the sweep on
+the labelled set), so they live in data, not in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.validation import FieldReader, Problems
+from bot.yaml_lines import line_of
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    confident_score: float  # best topic at or above this (and clear of the runner-up): answer
+    confident_margin: float  # how far ahead of the second topic a confident answer must be
+    clarify_score: float  # at or above this but not confident: "did you mean"; below: fallback
+    word_weight: float  # share of the distinctive-word score; the rest is rapidfuzz's sentence score
+    unknown_word_weight: float  # how much a word the knowledge base never uses dilutes the score
+    candidate_topics: int  # topics re-scored with rapidfuzz after the word index narrows the field
+    sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS
+    out_of_scope_back_discount: float  # scales the out-of-scope score when the back is named
+
+
+SENTENCE_SCORERS = ("token_set_ratio", "token_sort_ratio", "token_ratio", "WRatio", "QRatio")
+DEFAULTS = MatchSettings(60.0, 8.0, 35.0, 0.6, 1.0, 25, "token_set_ratio", 1.0)
+
+
+def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSettings:
+    """Validate `matching.yaml`; problems are collected, a usable value always returned."""
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.add(path, line_of(data), "expected a mapping of matcher settings")
+        return DEFAULTS
+    fields = FieldReader(path, data, problems, "matching")
+    fields.check_known(set(MatchSettings.__dataclass_fields__))
+    settings = MatchSettings(
+        confident_score=fields.number("confident_score", low=0, high=100),
+        confident_margin=fields.number("confident_margin", low=0, high=100),
+        clarify_score=fields.number("clarify_score", low=0, high=100),
+        word_weight=fields.number("word_weight", low=0, high=1),
+        unknown_word_weight=fields.number("unknown_word_weight", low=0, high=10),
+        candidate_topics=int(fields.number("candidate_topics", low=1, high=1000)),
+        sentence_scorer=fields.text("sentence_scorer"),
+        out_of_scope_back_discount=fields.number("out_of_scope_back_discount", low=0, high=1),
+    )
+    if settings.sentence_scorer not in SENTENCE_SCORERS:
+        problems.add(
+            path,
+            line_of(data, "sentence_scorer"),
+            f"sentence_scorer must be one of {', '.join(SENTENCE_SCORERS)}",
+        )
+    if settings.clarify_score > settings.confident_score:
+        problems.add(
+            path, line_of(data, "clarify_score"), "clarify_score must not exceed confident_score"
+        )
+    return settings

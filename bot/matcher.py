@@ -1,0 +1,222 @@
+"""Matching a runner's message to a knowledge-base topic (pure code, no I/O).
+
+Red-flag rules run first and override everything. Then two scores per topic:
+- distinctive words: an IDF-weighted share of the message's words that the
+  topic's questions and keywords also use (after spelling fixes, synonym
+  concepts and stemming), so "tylenol" decides and "back" does not;
+- sentence shape: rapidfuzz's best `token_set_ratio` between the message and
+  the topic's questions, computed in one `process.extract` batch.
+Out-of-scope examples form one more pseudo-topic: landing there means fallback.
+Long messages are scored sentence by sentence and the best piece counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.analysis import Analyzer
+from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind
+from bot.match_settings import MatchSettings
+from bot.red_flags import RedFlagHit
+from bot.text import split_sentences
+
+MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
+OUT_OF_SCOPE = "~out-of-scope"
+MAX_ALTERNATIVES = 3
+MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
+_MAX_PIECES = 12
+_OWNER_WORDS = frozenset({"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"})
+
+
+@dataclass(frozen=True)
+class Alternative:
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the bot understood: the kind of reply, the topic, and how sure it is."""
+
+    kind: MatchKind
+    topic: str | None
+    score: float
+    alternatives: tuple[Alternative, ...] = ()
+    red_flag: RedFlagHit | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Topics by score, best first, plus the facts that override the scores."""
+
+    ranked: tuple[Alternative, ...]
+    kinds: dict[str, TopicKind]
+    red_flag: RedFlagHit | None
+    outside_scope: bool
+
+
+def decide(ranking: Ranking, settings: MatchSettings) -> Match:
+    """The reply kind for a ranking: pure, so thresholds can be swept quickly."""
+    ranked = ranking.ranked
+    topics = [a for a in ranked if a.topic != OUT_OF_SCOPE]
+    if ranking.red_flag is not None:
+        others = tuple(a for a in topics if a.topic != RED_FLAGS_TOPIC)[:MAX_ALTERNATIVES]
+        return Match("urgent", RED_FLAGS_TOPIC, 100.0, others, ranking.red_flag)
+    best = ranked[0] if ranked else Alternative(OUT_OF_SCOPE, 0.0)
+    if ranking.outside_scope or best.topic == OUT_OF_SCOPE or best.score < settings.clarify_score:
+        return Match("fallback", None, best.score, tuple(topics[:MAX_ALTERNATIVES]))
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= settings.confident_score and best.score - runner_up >= (
+        settings.confident_margin
+    ):
+        kind = ranking.kinds[best.topic]
+        return Match(kind, best.topic, best.score, tuple(topics[1 : 1 + MAX_ALTERNATIVES]))
+    return Match("clarify", None, best.score, tuple(topics[:MAX_ALTERNATIVES]))
+
+
+@dataclass(frozen=True)
+class _Document:
+    topic: str
+    text: str  # content tokens joined, for rapidfuzz
+
+
+class Matcher:
+    """Built once per knowledge base; `match` is then pure and fast."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._settings = kb.settings
+        self._sentence_scorer = getattr(fuzz, kb.settings.sentence_scorer)
+        texts_by_topic: dict[str, list[str]] = {
+            topic.id: [topic.title, *topic.questions, *topic.keywords]
+            for topic in kb.topics.values()
+        }
+        texts_by_topic[OUT_OF_SCOPE] = list(kb.out_of_scope)
+        self._analyzer = Analyzer(
+            kb.lexicon, (text for texts in texts_by_topic.values() for text in texts)
+        )
+        self._documents: dict[str, list[_Document]] = {}
+        # token -> topic -> share of that topic's texts using it
+        self._postings: dict[str, dict[str, float]] = defaultdict(dict)
+        for topic_id, texts in texts_by_topic.items():
+            self._index_topic(topic_id, texts)
+        topic_count = len(texts_by_topic)
+        self._idf = {
+            token: math.log(1 + topic_count / len(topics))
+            for token, topics in self._postings.items()
+        }
+        self._unknown_idf = math.log(1 + topic_count) * self._settings.unknown_word_weight
+
+    def _index_topic(self, topic_id: str, texts: list[str]) -> None:
+        counts: dict[str, int] = defaultdict(int)
+        documents: list[_Document] = []
+        for text in texts:
+            tokens = self._content(text)
+            if not tokens:
+                continue
+            documents.append(_Document(topic_id, " ".join(tokens)))
+            for token in set(tokens):
+                counts[token] += 1
+        self._documents[topic_id] = documents
+        for token, count in counts.items():
+            # A word in one of fifteen questions is weaker evidence than a keyword
+            # every phrasing shares; three uses count as full evidence.
+            self._postings[token][topic_id] = 0.6 + 0.4 * min(1.0, count / 3)
+
+    def _content(self, text: str) -> list[str]:
+        return [t for t in self._analyzer.tokens(text) if self._analyzer.is_content(t)]
+
+    def match(self, text: str) -> Match:
+        """Red flags first, then the best topic, a "did you mean", or a fallback."""
+        return decide(self.rank(text), self._settings)
+
+    def rank(self, text: str) -> Ranking:
+        """Everything `decide` needs about a message; the expensive part of matching."""
+        text = text[:MAX_CHARS_SCORED]
+        red_flag = self._kb.red_flags.find(text)
+        question = text
+        if red_flag is None:
+            # "no fever, no numbness, just stiff": the denied symptoms are not the question.
+            question = self._kb.red_flags.without_denials(text)
+        outside_scope = self._outside_scope(text)
+        ranked = self._rank(question, self._has_back_context(self._analyzer.words(text)))
+        if question != text:
+            ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
+        kinds = {a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics}
+        return Ranking(tuple(ranked), kinds, red_flag, outside_scope)
+
+    def _has_back_context(self, words: list[str]) -> bool:
+        return bool(_phrases(words) & self._kb.lexicon.back_context)
+
+    def _outside_scope(self, text: str) -> bool:
+        """Another body part with no back context, or someone else's (a pet's) back."""
+        words = self._analyzer.words(text)
+        lexicon = self._kb.lexicon
+        if self._has_back_context(words):
+            for index, word in enumerate(words):
+                if word in lexicon.other_subjects and _OWNER_WORDS & set(words[index + 1 : index + 4]):
+                    return True
+            return False
+        return bool(_phrases(words) & lexicon.other_body_parts)
+
+    def _rank(self, text: str, about_the_back: bool) -> list[Alternative]:
+        """Topics by combined score, best first, keeping each topic's best sentence."""
+        best: dict[str, float] = {}
+        for piece in _pieces(text):
+            for topic, score in self._score_piece(piece).items():
+                if topic == OUT_OF_SCOPE and about_the_back:
+                    # The out-of-scope examples are about everything but the back.
+                    score *= self._settings.out_of_scope_back_discount
+                if score > best.get(topic, -1.0):
+                    best[topic] = score
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return [Alternative(topic, round(score, 1)) for topic, score in ranked]
+
+    def _score_piece(self, piece: str) -> dict[str, float]:
+        tokens = list(dict.fromkeys(self._content(piece)))
+        if not tokens:
+            return {}
+        weights = [self._idf.get(token, self._unknown_idf) for token in tokens]
+        total = sum(weights)
+        word_scores: dict[str, float] = defaultdict(float)
+        for token, weight in zip(tokens, weights, strict=True):
+            for topic, strength in self._postings.get(token, {}).items():
+                word_scores[topic] += weight * strength / total
+        candidates = sorted(word_scores, key=word_scores.__getitem__, reverse=True)
+        candidates = candidates[: self._settings.candidate_topics]
+        documents = [doc for topic in candidates for doc in self._documents[topic]]
+        if not documents:
+            return {}
+        scored = process.extract(
+            " ".join(tokens),
+            [doc.text for doc in documents],
+            scorer=self._sentence_scorer,
+            limit=None,
+        )
+        sentence_scores: dict[str, float] = defaultdict(float)
+        for _, value, index in scored:
+            topic = documents[index].topic
+            sentence_scores[topic] = max(sentence_scores[topic], float(value))
+        share = self._settings.word_weight
+        return {
+            topic: 100 * share * word_scores[topic] + (1 - share) * sentence_scores[topic]
+            for topic in candidates
+        }
+
+
+def _phrases(words: list[str]) -> set[str]:
+    """Every run of one to three words, to look up multi-word lexicon phrases."""
+    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}
+
+
+def _pieces(text: str) -> list[str]:
+    """The whole message, and each sentence when there are several."""
+    sentences = split_sentences(text)
+    if len(sentences) <= 1:
+        return [text]
+    return [text, *sentences[:_MAX_PIECES]]

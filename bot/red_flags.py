@@ -1,0 +1,253 @@
+"""Red-flag rules: symptoms that override every answer with "see a doctor".
+
+Rules are phrase patterns, not similarity: a safety net must be predictable.
+A mention that is plainly denied ("no fever", "bladder fine") is not a hit;
+anything less clear is, because when in doubt the safe answer wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.text import normalise, split_sentences
+from bot.validation import FieldReader, Problems
+from bot.yaml_lines import line_of
+
+Level = Literal["emergency", "soon"]
+LEVELS: tuple[Level, ...] = ("emergency", "soon")
+
+
+@dataclass(frozen=True)
+class LevelAdvice:
+    """What to tell the runner for one urgency level."""
+
+    title: str
+    answer: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    says: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Negation:
+    window: int
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    uncertain: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RedFlagHit:
+    """The most urgent rule a message triggered, and the words that triggered it."""
+
+    rule: Rule
+    phrase: str
+
+    @property
+    def level(self) -> Level:
+        return self.rule.level
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    levels: dict[Level, LevelAdvice]
+    rules: tuple[Rule, ...]
+    negation: Negation
+
+    def find(self, text: str) -> RedFlagHit | None:
+        """The most urgent non-negated rule hit in `text`, or None."""
+        hits: list[RedFlagHit] = []
+        for clause in split_clauses(text):
+            plain = _mark_uncertainty(normalise(clause), self.negation)
+            for rule in self.rules:
+                phrase = _first_live_hit(rule, plain, self.negation)
+                if phrase is not None:
+                    hits.append(RedFlagHit(rule, phrase))
+        if not hits:
+            return None
+        return min(hits, key=lambda hit: LEVELS.index(hit.level))
+
+    def without_denials(self, text: str) -> str:
+        """The message minus clauses that only deny something ("no fever", "bladder fine").
+
+        Called when `find` saw no live hit: "no numbness, no leg pain - heat or
+        ice?" is a question about heat or ice, not about numbness or legs.
+        """
+        clauses = split_clauses(text)
+        kept = [clause for clause in clauses if not self._is_denial(normalise(clause))]
+        if not kept or len(kept) == len(clauses):
+            return text
+        return ". ".join(kept)
+
+    def _is_denial(self, plain: str) -> bool:
+        words = plain.split()
+        if not words:
+            return False
+        if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
+            return True
+        if any(f" {cue} " in f" {plain} " for cue in ("do not have", "have not had", "no sign")):
+            return True
+        return len(words) <= 6 and words[-1] in {"fine", "ok", "okay", "normal", "good"}
+
+
+_CLAUSE_BREAK = re.compile(r",|\s-\s|\s\u2013\s|\s\u2014\s|\bbut\b|\bthough\b|\bhowever\b")
+
+
+def split_clauses(text: str) -> list[str]:
+    """Sentences, then commas, dashes and 'but': the scope a negation reaches."""
+    return [
+        clause
+        for sentence in split_sentences(text)
+        for clause in _CLAUSE_BREAK.split(sentence)
+        if clause.strip()
+    ]
+
+
+def _mark_uncertainty(plain: str, negation: Negation) -> str:
+    # "not sure if I have a fever" must not read as a denial of the fever.
+    for phrase in negation.uncertain:
+        plain = re.sub(rf"\b{re.escape(phrase)}\b", "unsure", plain)
+    return plain
+
+
+def _first_live_hit(rule: Rule, plain: str, negation: Negation) -> str | None:
+    for pattern in rule.patterns:
+        for found in pattern.finditer(plain):
+            if not _is_negated(plain, found.start(), found.end(), negation):
+                return found.group(0)
+    return None
+
+
+def _contains_cue(words: list[str], cues: tuple[str, ...]) -> bool:
+    joined = f" {' '.join(words)} "
+    return any(f" {cue} " in joined for cue in cues)
+
+
+_BARE_NEGATIONS = frozenset({"not", "no", "never"})
+_MODAL_VERBS = frozenset({"can", "could", "do", "did", "does", "will", "would"})
+
+
+def _negated_inside(span: list[str]) -> bool:
+    """'legs are not weak': a negation within a gappy pattern's match.
+
+    The first word is the pattern's own ("no control of my bladder"), and a
+    modal negation is what patterns like "can not lift my foot" describe.
+    """
+    for index in range(1, len(span)):
+        if span[index] in _BARE_NEGATIONS:
+            intended = span[index - 1] in _MODAL_VERBS
+            if not intended:
+                return True
+    return False
+
+
+def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
+    if _negated_inside(plain[start:end].split()):
+        return True
+    before = plain[:start].split()[-negation.window :]
+    # Only a cue right after the symptom describes it ("bladder fine"); further
+    # on it usually describes something else ("a fever, otherwise fine").
+    after = plain[end:].split()[:2]
+    return _contains_cue(before, negation.before) or _contains_cue(after, negation.after)
+
+
+def _compile(path: Path, raw: Any, line: int, problems: Problems) -> re.Pattern[str] | None:
+    if not isinstance(raw, str) or not raw.strip():
+        problems.add(path, line, "red-flag patterns must be non-empty text")
+        return None
+    try:
+        return re.compile(rf"\b(?:{raw.strip()})\b")
+    except re.error as exc:
+        problems.add(path, line, f"invalid pattern: {exc.msg} at position {exc.pos}")
+        return None
+
+
+def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | None:
+    if not isinstance(raw, dict):
+        problems.add(path, line, "each red-flag rule must be a mapping")
+        return None
+    fields = FieldReader(path, raw, problems, f"red-flag rule '{raw.get('id')}'")
+    fields.check_known({"id", "level", "says", "patterns"})
+    level = raw.get("level")
+    if level not in LEVELS:
+        problems.add(path, line_of(raw, "level"), f"level must be one of {', '.join(LEVELS)}")
+        return None
+    raw_patterns = raw.get("patterns")
+    if not isinstance(raw_patterns, list) or not raw_patterns:
+        problems.add(path, line_of(raw, "patterns"), "a rule needs a non-empty 'patterns' list")
+        return None
+    compiled = [
+        _compile(path, item, line_of(raw_patterns, index), problems)
+        for index, item in enumerate(raw_patterns)
+    ]
+    patterns = tuple(pattern for pattern in compiled if pattern is not None)
+    return Rule(fields.text("id"), level, fields.text("says"), patterns)
+
+
+def _parse_negation(path: Path, raw: Any, problems: Problems) -> Negation:
+    if not isinstance(raw, dict):
+        problems.add(path, line_of(raw), "'negation' must be a mapping")
+        return Negation(0, (), (), ())
+    fields = FieldReader(path, raw, problems, "negation")
+    fields.check_known({"window", "before", "after", "uncertain"})
+    return Negation(
+        window=int(fields.number("window", low=1, high=20)),
+        before=tuple(normalise(cue) for cue in fields.texts("before")),
+        after=tuple(normalise(cue) for cue in fields.texts("after")),
+        uncertain=tuple(normalise(cue) for cue in fields.texts("uncertain", required=False)),
+    )
+
+
+def _parse_levels(path: Path, raw: Any, problems: Problems) -> dict[Level, LevelAdvice]:
+    levels: dict[Level, LevelAdvice] = {}
+    if not isinstance(raw, dict):
+        problems.add(path, line_of(raw), "'levels' must map emergency and soon to their advice")
+        return levels
+    for level in LEVELS:
+        advice = raw.get(level)
+        if not isinstance(advice, dict):
+            problems.add(path, line_of(raw, level), f"level '{level}' needs title, answer, source")
+            continue
+        fields = FieldReader(path, advice, problems, f"level '{level}'")
+        fields.check_known({"title", "answer", "source"})
+        levels[level] = LevelAdvice(
+            fields.text("title"), fields.text("answer", max_chars=700), fields.text("source")
+        )
+    return levels
+
+
+def parse_red_flags(path: Path, data: Any, problems: Problems) -> RedFlags:
+    """Validate `red_flags.yaml`; problems are collected, a usable value always returned."""
+    empty = RedFlags({}, (), Negation(1, (), (), ()))
+    if data is None:
+        return empty
+    if not isinstance(data, dict):
+        problems.add(path, line_of(data), "expected a mapping with levels, negation and rules")
+        return empty
+    FieldReader(path, data, problems, "red flags").check_known({"levels", "negation", "rules"})
+    levels = _parse_levels(path, data.get("levels"), problems)
+    negation = _parse_negation(path, data.get("negation"), problems)
+    raw_rules = data.get("rules")
+    rules: list[Rule] = []
+    if not isinstance(raw_rules, list) or not raw_rules:
+        problems.add(path, line_of(data, "rules"), "'rules' must be a non-empty list")
+    else:
+        seen: set[str] = set()
+        for index, raw in enumerate(raw_rules):
+            rule = _parse_rule(path, raw, line_of(raw_rules, index), problems)
+            if rule is None:
+                continue
+            if rule.id in seen:
+                problems.add(path, line_of(raw_rules, index), f"duplicate rule id '{rule.id}'")
+            seen.add(rule.id)
+            rules.append(rule)
+    return RedFlags(levels, tuple(rules), negation)
