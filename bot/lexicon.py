@@ -10,7 +10,15 @@ from bot.text import normalise
 from bot.validation import FieldReader, Problems
 from bot.yaml_lines import line_of
 
-_FIELDS = {"concepts", "spellings", "stopwords", "other_body_parts", "back_context", "other_subjects"}
+_FIELDS = {
+    "concepts",
+    "spellings",
+    "stopwords",
+    "other_body_parts",
+    "other_complaints",
+    "back_context",
+    "other_subjects",
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class Lexicon:
     spellings: dict[str, str]
     stopwords: frozenset[str]
     other_body_parts: frozenset[str]
+    other_complaints: frozenset[str]
     back_context: frozenset[str]
     other_subjects: frozenset[str]
 
@@ -75,6 +84,7 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         spellings=_parse_spellings(path, data.get("spellings", {}), problems),
         stopwords=_phrases(fields, "stopwords"),
         other_body_parts=_phrases(fields, "other_body_parts"),
+        other_complaints=_phrases(fields, "other_complaints"),
         back_context=_phrases(fields, "back_context"),
         other_subjects=_phrases(fields, "other_subjects"),
     )

@@ -154,7 +154,7 @@ class Matcher:
         return bool(_phrases(words) & self._kb.lexicon.back_context)
 
     def _outside_scope(self, text: str) -> bool:
-        """Another body part with no back context, or someone else's (a pet's) back."""
+        """Another body part or complaint with no back context, or a pet's back."""
         words = self._analyzer.words(text)
         lexicon = self._kb.lexicon
         if self._has_back_context(words):
@@ -162,7 +162,7 @@ class Matcher:
                 if word in lexicon.other_subjects and _OWNER_WORDS & set(words[index + 1 : index + 4]):
                     return True
             return False
-        return bool(_phrases(words) & lexicon.other_body_parts)
+        return bool(_phrases(words) & (lexicon.other_body_parts | lexicon.other_complaints))
 
     def _rank(self, text: str, about_the_back: bool) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best sentence."""

@@ -43,12 +43,19 @@ class YamlProblem(Exception):
 class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         # Keys stay as YAML typed them; validation reports non-string keys itself.
+        key_lines: dict[str, int] = {}
+        for key_node, _ in node.value:
+            key = str(self.construct_object(key_node, deep=True))
+            if key in key_lines:
+                # PyYAML keeps the last of two equal keys silently; an edit would vanish.
+                raise yaml.MarkedYAMLError(
+                    problem=f"duplicate key '{key}' (first on line {key_lines[key]})",
+                    problem_mark=key_node.start_mark,
+                )
+            key_lines[key] = key_node.start_mark.line + 1
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            str(self.construct_object(key, deep=True)): key.start_mark.line + 1
-            for key, _ in node.value
-        }
+        mapping.key_lines = key_lines
         return mapping
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:

@@ -1,0 +1,1 @@
+"""RunBack: a Telegram companion for runners with low back pain."""

@@ -1,0 +1,84 @@
+"""Command line: `python -m bot [kb check | ask MESSAGE | ask -]`; no command runs the bot."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli_render import render_numbered
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.matcher import Match, Matcher
+from bot.replies import Reply, reply_for
+
+EXIT_INVALID_KB = 1
+
+
+def _load_or_report(directory: Path, err: TextIO) -> KnowledgeBase | None:
+    try:
+        return load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        print(f"knowledge base invalid: {len(exc.problems)} problem(s)", file=err)
+        return None
+
+
+def match_json(match: Match, reply: Reply) -> str:
+    return json.dumps(
+        {
+            "kind": match.kind,
+            "topic": match.topic,
+            "score": match.score,
+            "alternatives": [{"topic": a.topic, "score": a.score} for a in match.alternatives],
+            "text": reply.html,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _ask(args: argparse.Namespace, kb: KnowledgeBase, out: TextIO, stdin: TextIO) -> int:
+    matcher = Matcher(kb)
+    messages = (line.rstrip("\n") for line in stdin) if args.message == "-" else [args.message]
+    for message in messages:
+        match = matcher.match(message)
+        reply = reply_for(kb, match)
+        print(match_json(match, reply) if args.json else render_numbered(reply), file=out)
+        out.flush()
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="RunBack")
+    parser.add_argument(
+        "--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR, help="knowledge directory"
+    )
+    commands = parser.add_subparsers(dest="command")
+    kb = commands.add_parser("kb", help="knowledge-base tools")
+    kb.add_argument("action", choices=["check"], help="validate every knowledge file")
+    ask = commands.add_parser("ask", help="print what the bot would reply to a message")
+    ask.add_argument("message", help="the message, or - to read one message per line from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per message")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+         stdin: TextIO = sys.stdin) -> int:
+    args = _parser().parse_args(argv)
+    kb = _load_or_report(args.knowledge, err)
+    if kb is None:
+        return EXIT_INVALID_KB
+    if args.command == "kb":
+        rules = len(kb.red_flags.rules)
+        print(f"knowledge base OK: {len(kb.topics)} topics, {rules} red-flag rules", file=out)
+        return 0
+    if args.command == "ask":
+        return _ask(args, kb, out, stdin)
+    from bot.console import run_console  # noqa: PLC0415 - only the interactive path needs it
+
+    return run_console(kb, token_set=bool(os.environ.get("TELEGRAM_BOT_TOKEN")), out=out,
+                       stdin=stdin)
