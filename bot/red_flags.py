@@ -35,6 +35,7 @@ class Rule:
     level: Level
     says: str
     patterns: tuple[re.Pattern[str], ...]
+    whole_message: bool = False  # match across sentences, not clause by clause
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,14 @@ class RedFlags:
     def find(self, text: str) -> RedFlagHit | None:
         """The most urgent non-negated rule hit in `text`, or None."""
         hits: list[RedFlagHit] = []
-        for clause in split_clauses(text):
-            plain = _mark_uncertainty(normalise(clause), self.negation)
-            for rule in self.rules:
+        clauses = [_mark_uncertainty(normalise(c), self.negation) for c in split_clauses(text)]
+        whole = _mark_uncertainty(normalise(text), self.negation)
+        for rule in self.rules:
+            for plain in [whole] if rule.whole_message else clauses:
                 phrase = _first_live_hit(rule, plain, self.negation)
                 if phrase is not None:
                     hits.append(RedFlagHit(rule, phrase))
+                    break
         if not hits:
             return None
         return min(hits, key=lambda hit: LEVELS.index(hit.level))
@@ -133,21 +136,20 @@ def _contains_cue(words: list[str], cues: tuple[str, ...]) -> bool:
 
 
 _BARE_NEGATIONS = frozenset({"not", "no", "never"})
-_MODAL_VERBS = frozenset({"can", "could", "do", "did", "does", "will", "would"})
+_COPULAS = frozenset({"is", "are", "was", "were", "am", "be", "been", "feel", "feels", "felt"})
 
 
 def _negated_inside(span: list[str]) -> bool:
-    """'legs are not weak': a negation within a gappy pattern's match.
+    """'legs are not weak', 'foot is not dragging': a denial inside a gappy match.
 
-    The first word is the pattern's own ("no control of my bladder"), and a
-    modal negation is what patterns like "can not lift my foot" describe.
+    Only a negation after a linking verb counts: "toes will not lift" and
+    "for no reason" are symptoms the patterns describe, not denials.
     """
-    for index in range(1, len(span)):
-        if span[index] in _BARE_NEGATIONS:
-            intended = span[index - 1] in _MODAL_VERBS
-            if not intended:
-                return True
-    return False
+    return any(
+        word in _BARE_NEGATIONS and span[index - 1] in _COPULAS
+        for index, word in enumerate(span)
+        if index > 0
+    )
 
 
 def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
@@ -176,7 +178,10 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         problems.add(path, line, "each red-flag rule must be a mapping")
         return None
     fields = FieldReader(path, raw, problems, f"red-flag rule '{raw.get('id')}'")
-    fields.check_known({"id", "level", "says", "patterns"})
+    fields.check_known({"id", "level", "says", "patterns", "scope"})
+    scope = raw.get("scope", "clause")
+    if scope not in {"clause", "message"}:
+        problems.add(path, line_of(raw, "scope"), "scope must be 'clause' or 'message'")
     level = raw.get("level")
     if level not in LEVELS:
         problems.add(path, line_of(raw, "level"), f"level must be one of {', '.join(LEVELS)}")
@@ -190,7 +195,7 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         for index, item in enumerate(raw_patterns)
     ]
     patterns = tuple(pattern for pattern in compiled if pattern is not None)
-    return Rule(fields.text("id"), level, fields.text("says"), patterns)
+    return Rule(fields.text("id"), level, fields.text("says"), patterns, scope == "message")
 
 
 def _parse_negation(path: Path, raw: Any, problems: Problems) -> Negation:
