@@ -95,6 +95,8 @@ class RedFlags:
         words = plain.split()
         if not words:
             return False
+        if any(p.search(plain) for rule in self.rules for p in rule.patterns):
+            return True  # `find` found no live hit, so this mention is a negated one
         if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
             return True
         if any(f" {cue} " in f" {plain} " for cue in ("do not have", "have not had", "no sign")):

@@ -1,0 +1,91 @@
+"""The matcher on everyday messages, and on anything at all (property tests)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.matcher import MAX_ALTERNATIVES, Match, Matcher
+
+KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("tylenol or advil??", {"acetaminophen", "nsaids"}),
+        ("can I still do my long run sunday", {"running-with-pain"}),
+        ("ibuprofin ok?", {"nsaids"}),
+        ("should I see a chiropracter", {"spinal-manipulation"}),
+        ("HEAT OR ICE???", {"heat-and-ice"}),
+        ("hiya", {"greeting"}),
+        ("cheers mate", {"thanks"}),
+    ],
+)
+def test_everyday_questions_find_their_topic(
+    matcher: Matcher, text: str, topic: set[str]
+) -> None:
+    match = matcher.match(text)
+    assert match.kind in {"answer", "smalltalk"}
+    assert match.topic in topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ice bath after long runs?",
+        "how long should my long run be",
+        "knee pain after running downhill",
+        "best shoes for flat feet",
+        "what's the weather on sunday",
+        "my dog has a bad back",
+    ],
+)
+def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
+    match = matcher.match(text)
+    assert match.kind in {"clarify", "fallback"}
+    assert match.topic is None
+
+
+def _check_shape(match: Match) -> None:
+    assert match.kind in KNOWN_KINDS
+    assert 0.0 <= match.score <= 100.0
+    assert len(match.alternatives) <= MAX_ALTERNATIVES
+    assert (match.topic is None) == (match.kind in {"clarify", "fallback"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "back " * 2000,
+        "🙂🔥🧊" * 50,
+        "\x00\x01\x1b[31mred\x7f",
+        "he\u200bat or i\u200dce\ufeff?",
+        "\u202eecI ro taeH",
+        "боль в спине, can I run? 腰痛 ألم الظهر",
+        "a" * 10_000,
+    ],
+)
+def test_awkward_input_never_crashes(matcher: Matcher, text: str) -> None:
+    _check_shape(matcher.match(text))
+
+
+def test_zero_width_characters_do_not_hide_words(matcher: Matcher) -> None:
+    assert matcher.match("he\u200bat or i\u200dce?").topic == "heat-and-ice"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=600))
+def test_any_text_gives_a_well_formed_match(matcher: Matcher, text: str) -> None:
+    _check_shape(matcher.match(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["back", "heat", "ice", "no", "fever", "run", "🙂", "?", "\u200b"])))
+def test_any_mix_of_known_words_gives_a_well_formed_match(
+    matcher: Matcher, words: list[str]
+) -> None:
+    _check_shape(matcher.match(" ".join(words)))

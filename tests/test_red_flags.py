@@ -1,0 +1,78 @@
+"""Red-flag rules hold both sides: plain and buried mentions hit, denials do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.matcher import Matcher
+
+EMERGENCY = [
+    "I can't feel it when I wipe",
+    "wetting myself on runs since my back went",
+    "lost control of my bladder this morning",
+    "my groin has gone kind of numb",
+    "numb down there and my back is killing me",
+    "my foot is slapping the ground when I walk",
+    "legs keep giving way on the stairs",
+    "sciatica down both legs now",
+    "fell off a ladder yesterday and my back is agony",
+    "can I still do my long run? also I pooed myself yesterday",
+    "toes won't lift and I keep tripping",
+]
+SOON = [
+    "can I still do my long run? also I have a fever",
+    "had breast cancer a few years ago and now my back hurts",
+    "lost 6 kg without trying and my back aches",
+    "pain at night that doesn't ease whatever position I'm in",
+    "back getting steadily worse every week",
+    "I'm 62, never had back trouble, and now it aches and I can't think why",
+    "not sure if I have a fever but my back is sore",
+    "osteoporosis and I slipped on the stairs",
+]
+DENIED = [
+    ("no fever, no numbness, just stiff - heat or ice?", "heat-and-ice"),
+    ("legs aren't weak and my foot isn't dragging, how do the stages work?", None),
+    ("bladder fine, no tingling, when can I run again", "return-to-running"),
+    ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
+]
+
+
+@pytest.mark.parametrize("text", EMERGENCY)
+def test_emergency_signs_get_the_emergency_answer(matcher: Matcher, text: str) -> None:
+    match = matcher.match(text)
+    assert (match.kind, match.topic) == ("urgent", "red-flags")
+    assert match.red_flag is not None and match.red_flag.level == "emergency"
+
+
+@pytest.mark.parametrize("text", SOON)
+def test_soon_signs_get_the_see_a_doctor_answer(matcher: Matcher, text: str) -> None:
+    match = matcher.match(text)
+    assert (match.kind, match.topic) == ("urgent", "red-flags")
+    assert match.red_flag is not None and match.red_flag.level == "soon"
+
+
+@pytest.mark.parametrize(("text", "topic"), DENIED)
+def test_denied_symptoms_are_not_red_flags(
+    matcher: Matcher, text: str, topic: str | None
+) -> None:
+    match = matcher.match(text)
+    assert match.kind != "urgent"
+    assert match.red_flag is None
+    if topic is not None:
+        assert match.topic == topic
+
+
+def test_red_flag_wins_over_a_confident_topic(kb: KnowledgeBase, matcher: Matcher) -> None:
+    plain = matcher.match("can I still do my long run sunday")
+    assert plain.kind == "answer"
+    flagged = matcher.match("can I still do my long run sunday? also I have a fever")
+    assert flagged.kind == "urgent"
+    # The other question is kept as an alternative, to answer once they've been seen.
+    assert plain.topic in {a.topic for a in flagged.alternatives}
+    assert kb.red_flags.find("I have a fever") is not None
+
+
+def test_emergency_outranks_soon_in_one_message(matcher: Matcher) -> None:
+    match = matcher.match("I have a fever and I wet myself on my run")
+    assert match.red_flag is not None and match.red_flag.level == "emergency"
