@@ -35,6 +35,7 @@ class Analyzer:
     def __init__(self, lexicon: Lexicon, vocabulary_texts: Iterable[str]) -> None:
         self._lexicon = lexicon
         self._stemmer = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}  # the Snowball stemmer is pure Python: cache it
         known: set[str] = set(lexicon.stopwords) | set(lexicon.spellings.values())
         for phrase in lexicon.concepts:
             known.update(phrase.split())
@@ -46,7 +47,12 @@ class Analyzer:
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
 
     def _stem(self, word: str) -> str:
-        return str(self._stemmer.stemWord(word))
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = str(self._stemmer.stemWord(word))
+            if len(self._stems) < _MAX_CORRECTIONS_CACHED:
+                self._stems[word] = stem
+        return stem
 
     def correct(self, word: str) -> str:
         """The known word a misspelling was meant to be, or the word itself."""

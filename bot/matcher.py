@@ -5,7 +5,7 @@ Red-flag rules run first and override everything. Then two scores per topic:
   topic's questions and keywords also use (after spelling fixes, synonym
   concepts and stemming), so "tylenol" decides and "back" does not;
 - sentence shape: rapidfuzz's best `token_set_ratio` between the message and
-  the topic's questions, computed in one `process.extract` batch.
+  the topic's questions (`process.extractOne` over each candidate's questions).
 Out-of-scope examples form one more pseudo-topic: landing there means fallback.
 Long messages are scored sentence by sentence and the best piece counts.
 """
@@ -30,6 +30,7 @@ OUT_OF_SCOPE = "~out-of-scope"
 MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
 _MAX_PIECES = 12
+_COMMON_POSTINGS = 200  # topics sharing a word beyond which it stops proposing candidates
 _OWNER_WORDS = frozenset({"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"})
 
 
@@ -79,12 +80,6 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
     return Match("clarify", None, best.score, tuple(topics[:MAX_ALTERNATIVES]))
 
 
-@dataclass(frozen=True)
-class _Document:
-    topic: str
-    text: str  # content tokens joined, for rapidfuzz
-
-
 class Matcher:
     """Built once per knowledge base; `match` is then pure and fast."""
 
@@ -100,7 +95,7 @@ class Matcher:
         self._analyzer = Analyzer(
             kb.lexicon, (text for texts in texts_by_topic.values() for text in texts)
         )
-        self._documents: dict[str, list[_Document]] = {}
+        self._document_texts: dict[str, list[str]] = {}
         # token -> topic -> share of that topic's texts using it
         self._postings: dict[str, dict[str, float]] = defaultdict(dict)
         for topic_id, texts in texts_by_topic.items():
@@ -114,15 +109,15 @@ class Matcher:
 
     def _index_topic(self, topic_id: str, texts: list[str]) -> None:
         counts: dict[str, int] = defaultdict(int)
-        documents: list[_Document] = []
+        documents: list[str] = []
         for text in texts:
             tokens = self._content(text)
             if not tokens:
                 continue
-            documents.append(_Document(topic_id, " ".join(tokens)))
+            documents.append(" ".join(tokens))
             for token in set(tokens):
                 counts[token] += 1
-        self._documents[topic_id] = documents
+        self._document_texts[topic_id] = documents
         for token, count in counts.items():
             # A word in one of fifteen questions is weaker evidence than a keyword
             # every phrasing shares; three uses count as full evidence.
@@ -184,24 +179,26 @@ class Matcher:
         weights = [self._idf.get(token, self._unknown_idf) for token in tokens]
         total = sum(weights)
         word_scores: dict[str, float] = defaultdict(float)
-        for token, weight in zip(tokens, weights, strict=True):
-            for topic, strength in self._postings.get(token, {}).items():
+        by_rarity = sorted(zip(tokens, weights, strict=True), key=lambda tw: -tw[1])
+        for token, weight in by_rarity:
+            postings = self._postings.get(token, {})
+            if len(postings) > _COMMON_POSTINGS and word_scores:
+                # A word most topics use only adds to topics rarer words already found;
+                # walking its whole posting list is what would make a large KB slow.
+                for topic in word_scores:
+                    word_scores[topic] += weight * postings.get(topic, 0.0) / total
+                continue
+            for topic, strength in postings.items():
                 word_scores[topic] += weight * strength / total
         candidates = sorted(word_scores, key=word_scores.__getitem__, reverse=True)
         candidates = candidates[: self._settings.candidate_topics]
-        documents = [doc for topic in candidates for doc in self._documents[topic]]
-        if not documents:
-            return {}
-        scored = process.extract(
-            " ".join(tokens),
-            [doc.text for doc in documents],
-            scorer=self._sentence_scorer,
-            limit=None,
-        )
-        sentence_scores: dict[str, float] = defaultdict(float)
-        for _, value, index in scored:
-            topic = documents[index].topic
-            sentence_scores[topic] = max(sentence_scores[topic], float(value))
+        query = " ".join(tokens)
+        sentence_scores: dict[str, float] = {}
+        for topic in candidates:
+            best = process.extractOne(
+                query, self._document_texts[topic], scorer=self._sentence_scorer
+            )
+            sentence_scores[topic] = float(best[1]) if best is not None else 0.0
         share = self._settings.word_weight
         return {
             topic: 100 * share * word_scores[topic] + (1 - share) * sentence_scores[topic]

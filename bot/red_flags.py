@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,6 +38,11 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     whole_message: bool = False  # match across sentences, not clause by clause
 
+    @cached_property
+    def combined(self) -> re.Pattern[str]:
+        """All patterns as one alternation: one regex search per clause, not one per pattern."""
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns))
+
 
 @dataclass(frozen=True)
 class Negation:
@@ -44,6 +50,10 @@ class Negation:
     before: tuple[str, ...]
     after: tuple[str, ...]
     uncertain: tuple[str, ...]
+
+    @cached_property
+    def uncertain_pattern(self) -> re.Pattern[str]:
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, self.uncertain)) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,7 @@ class RedFlags:
         words = plain.split()
         if not words:
             return False
-        if any(p.search(plain) for rule in self.rules for p in rule.patterns):
+        if any(rule.combined.search(plain) for rule in self.rules):
             return True  # `find` found no live hit, so this mention is a negated one
         if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
             return True
@@ -119,16 +129,13 @@ def split_clauses(text: str) -> list[str]:
 
 def _mark_uncertainty(plain: str, negation: Negation) -> str:
     # "not sure if I have a fever" must not read as a denial of the fever.
-    for phrase in negation.uncertain:
-        plain = re.sub(rf"\b{re.escape(phrase)}\b", "unsure", plain)
-    return plain
+    return negation.uncertain_pattern.sub("unsure", plain) if negation.uncertain else plain
 
 
 def _first_live_hit(rule: Rule, plain: str, negation: Negation) -> str | None:
-    for pattern in rule.patterns:
-        for found in pattern.finditer(plain):
-            if not _is_negated(plain, found.start(), found.end(), negation):
-                return found.group(0)
+    for found in rule.combined.finditer(plain):
+        if not _is_negated(plain, found.start(), found.end(), negation):
+            return found.group(0)
     return None
 
 

@@ -48,8 +48,13 @@ _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s+(?:but|also|and also|plus|btw|anyway)\s+")
 
 
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _strip_marks(text: str) -> str:
     """Drop accents, control and invisible format characters (zero-width, RTL marks)."""
+    if text.isascii():
+        return _ASCII_CONTROLS.sub(" ", text)  # the common case, without a per-character loop
     decomposed = unicodedata.normalize("NFKD", text)
     kept: list[str] = []
     for char in decomposed:
@@ -67,10 +72,9 @@ def normalise(text: str) -> str:
     knowledge base); emoji and punctuation become spaces; a letter typed three
     or more times in a row is kept twice ("sooo" -> "soo", "feeeel" -> "feel").
     """
-    plain = _strip_marks(text).casefold().translate(_APOSTROPHES)
+    plain = _REPEATS.sub(r"\1\1", _strip_marks(text).casefold().translate(_APOSTROPHES))
     words: list[str] = []
     for word in _WORD_WITH_APOSTROPHE.findall(plain):
-        word = _REPEATS.sub(r"\1\1", word)
         expansion = _CONTRACTIONS.get(word)
         if expansion is not None:
             words.append(expansion)

@@ -1,0 +1,85 @@
+"""The command line as an admin or developer uses it: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_kb_check_passes_on_the_real_knowledge_base() -> None:
+    result = run_bot("kb", "check")
+    assert result.returncode == 0, result.stderr
+    assert "knowledge base OK: 29 topics" in result.stdout
+
+
+def test_kb_check_fails_with_file_and_line(kb_copy: Path) -> None:
+    path = kb_copy / "topics" / "chat.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: smalltalk", "kind: chit"))
+    result = run_bot("--knowledge", str(kb_copy), "kb", "check")
+    assert result.returncode == 1
+    assert f"{path}:" in result.stderr
+    assert "kind must be one of answer, urgent, smalltalk" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_bot_refuses_to_start_on_an_invalid_knowledge_base(kb_copy: Path) -> None:
+    (kb_copy / "red_flags.yaml").write_text("levels: [oops\n", encoding="utf-8")
+    result = run_bot("--knowledge", str(kb_copy), stdin="hello\n")
+    assert result.returncode == 1
+    assert "red_flags.yaml:2: invalid YAML" in result.stderr
+    assert "you>" not in result.stdout
+
+
+def test_ask_prints_the_answer_with_its_source() -> None:
+    result = run_bot("ask", "can I take tylenol")
+    assert result.returncode == 0
+    assert "<b>Paracetamol / Tylenol</b>" in result.stdout
+    assert "Source: ACP 2017 guideline" in result.stdout
+    assert "[1] " in result.stdout  # related topics, as numbered buttons
+
+
+def test_ask_json_has_the_documented_shape() -> None:
+    result = run_bot("ask", "--json", "heat or ice for my back?")
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"kind", "topic", "score", "alternatives", "text"}
+    assert (payload["kind"], payload["topic"]) == ("answer", "heat-and-ice")
+    assert all(set(alt) == {"topic", "score"} for alt in payload["alternatives"])
+
+
+def test_ask_reads_one_message_per_line_from_stdin() -> None:
+    messages = ["ice bath after long runs?", "I wet myself on my run", "hi", ""]
+    result = run_bot("ask", "--json", "-", stdin="\n".join(messages) + "\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(x["kind"], x["topic"]) for x in lines] == [
+        ("fallback", None),
+        ("urgent", "red-flags"),
+        ("smalltalk", "greeting"),
+        ("fallback", None),
+    ]
+    assert "emergency department" in lines[1]["text"]
+
+
+def test_local_chat_answers_and_follows_a_numbered_button() -> None:
+    result = run_bot(stdin="should I see a physio\n1\nquit\n")
+    assert result.returncode == 0
+    assert "not medical advice" in result.stdout
+    _, first, picked, _ = result.stdout.split("you> ")
+    assert "physical therap" in first.lower()
+    label = first.split("  [1] ")[1].splitlines()[0]
+    assert picked.startswith(f"<b>{label}</b>")  # the first button's topic, answered
