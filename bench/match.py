@@ -46,13 +46,18 @@ def _generated_kb(real: KnowledgeBase, count: int, seed: int = 7) -> KnowledgeBa
     topics = dict(real.topics)
     for number in range(count - len(topics)):
         rare = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
-        questions = tuple(
-            " ".join([*rng.sample(vocabulary, 5), rare]) for _ in range(8)
-        )
+        questions = tuple(" ".join([*rng.sample(vocabulary, 5), rare]) for _ in range(8))
         topic_id = f"generated-{number}"
         topics[topic_id] = Topic(
-            topic_id, f"Generated {number}", "answer", questions, (rare,), "answer", "bench",
-            dt.date(2026, 11, 25), (),
+            topic_id,
+            f"Generated {number}",
+            "answer",
+            questions,
+            (rare,),
+            "answer",
+            "bench",
+            dt.date(2026, 11, 25),
+            (),
         )
     return dataclasses.replace(real, topics=topics)
 
@@ -76,7 +81,9 @@ def main() -> int:
     start = time.perf_counter()
     big_matcher = Matcher(big)
     print(f"generated KB index build: {(time.perf_counter() - start) * 1000:.0f} ms")
-    _report(f"generated KB ({len(big.topics)} topics)", _latencies(big_matcher, messages, rounds=1))
+    _report(
+        f"generated KB ({len(big.topics)} topics)", _latencies(big_matcher, messages, rounds=1)
+    )
     return 0
 
 

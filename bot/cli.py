@@ -66,8 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
-         stdin: TextIO = sys.stdin) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    stdin: TextIO = sys.stdin,
+) -> int:
     args = _parser().parse_args(argv)
     kb = _load_or_report(args.knowledge, err)
     if kb is None:
@@ -78,7 +82,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
         return 0
     if args.command == "ask":
         return _ask(args, kb, out, stdin)
-    from bot.console import run_console  # noqa: PLC0415 - only the interactive path needs it
+    from bot.console import run_console
 
-    return run_console(kb, token_set=bool(os.environ.get("TELEGRAM_BOT_TOKEN")), out=out,
-                       stdin=stdin)
+    return run_console(
+        kb, token_set=bool(os.environ.get("TELEGRAM_BOT_TOKEN")), out=out, stdin=stdin
+    )

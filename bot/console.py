@@ -22,7 +22,9 @@ WELCOME = (
 def run_console(kb: KnowledgeBase, *, token_set: bool, out: TextIO, stdin: TextIO) -> int:
     matcher = Matcher(kb)
     if token_set:
-        print("The Telegram connection is not built yet; running the local chat instead.", file=out)
+        print(
+            "The Telegram connection is not built yet; running the local chat instead.", file=out
+        )
     print(WELCOME, file=out)
     shown: Reply | None = None
     while True:

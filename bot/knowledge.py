@@ -28,16 +28,47 @@ RED_FLAGS_TOPIC = "red-flags"
 
 # The ids listed in the team's spec/topics.md: each must exist, exactly so.
 REQUIRED_TOPIC_IDS: tuple[str, ...] = (
-    "acute-back-pain", "what-caused-it", "how-long", "imaging-and-tests", "acute-relief",
-    "heat-and-ice", "nsaids", "acetaminophen", "opioids", "massage", "acupuncture",
-    "spinal-manipulation", "chronic-back-pain", "chronic-relief", "yoga-tai-chi",
-    "mindfulness", "physical-therapy", "strengthening", "sitting-and-desk", "rest-or-move",
-    "return-to-running", "running-with-pain", "flare-ups", "which-doctor", "red-flags",
-    "leg-pain", "walk-to-run-program", "greeting", "thanks",
+    "acute-back-pain",
+    "what-caused-it",
+    "how-long",
+    "imaging-and-tests",
+    "acute-relief",
+    "heat-and-ice",
+    "nsaids",
+    "acetaminophen",
+    "opioids",
+    "massage",
+    "acupuncture",
+    "spinal-manipulation",
+    "chronic-back-pain",
+    "chronic-relief",
+    "yoga-tai-chi",
+    "mindfulness",
+    "physical-therapy",
+    "strengthening",
+    "sitting-and-desk",
+    "rest-or-move",
+    "return-to-running",
+    "running-with-pain",
+    "flare-ups",
+    "which-doctor",
+    "red-flags",
+    "leg-pain",
+    "walk-to-run-program",
+    "greeting",
+    "thanks",
 )
 
 _TOPIC_FIELDS = {
-    "id", "title", "kind", "questions", "keywords", "answer", "source", "reviewed", "related",
+    "id",
+    "title",
+    "kind",
+    "questions",
+    "keywords",
+    "answer",
+    "source",
+    "reviewed",
+    "related",
 }
 _ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -128,7 +159,9 @@ def _load_topics(directory: Path, problems: Problems) -> dict[str, Topic]:
             if topic.id in topics:
                 first_path, first_line = where[topic.id]
                 problems.add(
-                    path, line, f"duplicate topic id '{topic.id}' (first at {first_path}:{first_line})"
+                    path,
+                    line,
+                    f"duplicate topic id '{topic.id}' (first at {first_path}:{first_line})",
                 )
                 continue
             topics[topic.id] = topic
@@ -150,7 +183,9 @@ def _check_references(
             if other == topic.id:
                 problems.add(path, line, f"topic '{topic.id}': related lists the topic itself")
             elif other not in topics:
-                problems.add(path, line, f"topic '{topic.id}': related id '{other}' does not exist")
+                problems.add(
+                    path, line, f"topic '{topic.id}': related id '{other}' does not exist"
+                )
     for required in REQUIRED_TOPIC_IDS:
         if required not in topics:
             problems.add(
@@ -192,9 +227,7 @@ def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
     lexicon_path = directory / "lexicon.yaml"
     lexicon = parse_lexicon(lexicon_path, _load_file(lexicon_path, problems), problems)
     settings_path = directory / "matching.yaml"
-    settings = parse_match_settings(
-        settings_path, _load_file(settings_path, problems), problems
-    )
+    settings = parse_match_settings(settings_path, _load_file(settings_path, problems), problems)
     out_of_scope = _load_out_of_scope(directory / "out_of_scope.yaml", problems)
     problems.raise_if_any()
     return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings)

@@ -19,7 +19,9 @@ class MatchSettings:
     confident_score: float  # best topic at or above this (and clear of the runner-up): answer
     confident_margin: float  # how far ahead of the second topic a confident answer must be
     clarify_score: float  # at or above this but not confident: "did you mean"; below: fallback
-    word_weight: float  # share of the distinctive-word score; the rest is rapidfuzz's sentence score
+    word_weight: (
+        float  # share of the distinctive-word score; the rest is rapidfuzz's sentence score
+    )
     unknown_word_weight: float  # how much a word the knowledge base never uses dilutes the score
     candidate_topics: int  # topics re-scored with rapidfuzz after the word index narrows the field
     sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS

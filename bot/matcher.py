@@ -31,7 +31,9 @@ MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
 _MAX_PIECES = 12
 _COMMON_POSTINGS = 200  # topics sharing a word beyond which it stops proposing candidates
-_OWNER_WORDS = frozenset({"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"})
+_OWNER_WORDS = frozenset(
+    {"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"}
+)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,9 @@ class Matcher:
         ranked = self._rank(question, self._has_back_context(self._analyzer.words(text)))
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
-        kinds = {a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics}
+        kinds = {
+            a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics
+        }
         return Ranking(tuple(ranked), kinds, red_flag, outside_scope)
 
     def _has_back_context(self, words: list[str]) -> bool:
@@ -154,7 +158,9 @@ class Matcher:
         lexicon = self._kb.lexicon
         if self._has_back_context(words):
             for index, word in enumerate(words):
-                if word in lexicon.other_subjects and _OWNER_WORDS & set(words[index + 1 : index + 4]):
+                if word in lexicon.other_subjects and _OWNER_WORDS & set(
+                    words[index + 1 : index + 4]
+                ):
                     return True
             return False
         return bool(_phrases(words) & (lexicon.other_body_parts | lexicon.other_complaints))

@@ -12,24 +12,40 @@ import unicodedata
 
 # Contractions, with and without the apostrophe ("cant", "dont" are how people type).
 _CONTRACTIONS: dict[str, str] = {
-    "can't": "can not", "cant": "can not", "cannot": "can not",
-    "won't": "will not", "wont": "will not",
-    "don't": "do not", "dont": "do not",
-    "doesn't": "does not", "doesnt": "does not",
-    "didn't": "did not", "didnt": "did not",
-    "isn't": "is not", "isnt": "is not",
-    "aren't": "are not", "arent": "are not",
-    "wasn't": "was not", "wasnt": "was not",
+    "can't": "can not",
+    "cant": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "wont": "will not",
+    "don't": "do not",
+    "dont": "do not",
+    "doesn't": "does not",
+    "doesnt": "does not",
+    "didn't": "did not",
+    "didnt": "did not",
+    "isn't": "is not",
+    "isnt": "is not",
+    "aren't": "are not",
+    "arent": "are not",
+    "wasn't": "was not",
+    "wasnt": "was not",
     "weren't": "were not",
-    "haven't": "have not", "havent": "have not",
-    "hasn't": "has not", "hasnt": "has not",
+    "haven't": "have not",
+    "havent": "have not",
+    "hasn't": "has not",
+    "hasnt": "has not",
     "hadn't": "had not",
-    "shouldn't": "should not", "shouldnt": "should not",
-    "wouldn't": "would not", "wouldnt": "would not",
-    "couldn't": "could not", "couldnt": "could not",
+    "shouldn't": "should not",
+    "shouldnt": "should not",
+    "wouldn't": "would not",
+    "wouldnt": "would not",
+    "couldn't": "could not",
+    "couldnt": "could not",
     "ain't": "is not",
-    "i'm": "i am", "im": "i am",
-    "i've": "i have", "ive": "i have",
+    "i'm": "i am",
+    "im": "i am",
+    "i've": "i have",
+    "ive": "i have",
     "i'll": "i will",
     "i'd": "i would",
     "it's": "it is",
@@ -42,7 +58,9 @@ _CONTRACTIONS: dict[str, str] = {
     "let's": "let us",
 }
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_APOSTROPHES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
+)
 _WORD_WITH_APOSTROPHE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s+(?:but|also|and also|plus|btw|anyway)\s+")
@@ -80,7 +98,9 @@ def normalise(text: str) -> str:
             words.append(expansion)
         elif "'" in word:
             stem, _, suffix = word.partition("'")
-            words.append(stem if suffix in {"s", "d", "ll", "ve", "re", "m", "t"} else stem + suffix)
+            words.append(
+                stem if suffix in {"s", "d", "ll", "ve", "re", "m", "t"} else stem + suffix
+            )
         else:
             words.append(word)
     return " ".join(words)

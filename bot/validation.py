@@ -60,7 +60,9 @@ class FieldReader:
             self._report(key, f"'{key}' must be non-empty text")
             return ""
         if max_chars is not None and len(value.strip()) > max_chars:
-            self._report(key, f"'{key}' is {len(value.strip())} characters; the limit is {max_chars}")
+            self._report(
+                key, f"'{key}' is {len(value.strip())} characters; the limit is {max_chars}"
+            )
         return value.strip()
 
     def texts(self, key: str, *, required: bool = True, min_items: int = 0) -> list[str]:

@@ -25,7 +25,9 @@ def test_every_spec_topic_exists_with_its_fields(kb: KnowledgeBase) -> None:
 
 
 def test_no_answer_gives_a_dose(kb: KnowledgeBase) -> None:
-    texts = [t.answer for t in kb.topics.values()] + [a.answer for a in kb.red_flags.levels.values()]
+    texts = [t.answer for t in kb.topics.values()] + [
+        a.answer for a in kb.red_flags.levels.values()
+    ]
     assert [text for text in texts if DOSE.search(text)] == []
 
 
@@ -54,7 +56,9 @@ def test_yaml_syntax_error_names_file_and_line(kb_copy: Path) -> None:
     line = _line_of(path, "  related: [acetaminophen")
     problems = _problems(kb_copy)
     # The file's topics are then missing too; the syntax error comes first.
-    assert re.match(rf"^{re.escape(str(path))}:{line + 2}: invalid YAML: while parsing", problems[0])
+    assert re.match(
+        rf"^{re.escape(str(path))}:{line + 2}: invalid YAML: while parsing", problems[0]
+    )
 
 
 def test_duplicate_key_is_an_error_not_a_silent_overwrite(kb_copy: Path) -> None:
@@ -88,7 +92,9 @@ def test_duplicate_and_missing_ids_and_bad_related(kb_copy: Path) -> None:
     _edit(path, "- id: acetaminophen", "- id: nsaids")
     _edit(path, "related: [acetaminophen, acute-relief, opioids]", "related: [no-such-topic]")
     problems = "\n".join(_problems(kb_copy))
-    assert re.search(rf"{re.escape(str(path))}:\d+: duplicate topic id 'nsaids' \(first at", problems)
+    assert re.search(
+        rf"{re.escape(str(path))}:\d+: duplicate topic id 'nsaids' \(first at", problems
+    )
     assert "missing topic 'acetaminophen' (required by spec/topics.md)" in problems
     line = _line_of(path, "related: [no-such-topic]")
     assert f"{path}:{line}: topic 'nsaids': related id 'no-such-topic' does not exist" in problems

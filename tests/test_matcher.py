@@ -23,9 +23,7 @@ KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
         ("cheers mate", {"thanks"}),
     ],
 )
-def test_everyday_questions_find_their_topic(
-    matcher: Matcher, text: str, topic: set[str]
-) -> None:
+def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic: set[str]) -> None:
     match = matcher.match(text)
     assert match.kind in {"answer", "smalltalk"}
     assert match.topic in topic
@@ -84,7 +82,9 @@ def test_any_text_gives_a_well_formed_match(matcher: Matcher, text: str) -> None
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["back", "heat", "ice", "no", "fever", "run", "🙂", "?", "\u200b"])))
+@given(
+    st.lists(st.sampled_from(["back", "heat", "ice", "no", "fever", "run", "🙂", "?", "\u200b"]))
+)
 def test_any_mix_of_known_words_gives_a_well_formed_match(
     matcher: Matcher, words: list[str]
 ) -> None:

@@ -16,7 +16,7 @@ def test_labelled_set_is_large_and_covers_every_topic(matcher: Matcher) -> None:
     examples = load_examples(LABELLED)
     assert len(examples) >= 250
     labelled_topics = {e.topic for e in examples}
-    assert set(matcher._kb.topics) <= labelled_topics  # noqa: SLF001
+    assert set(matcher._kb.topics) <= labelled_topics
     assert {"typo", "regional", "slang", "long", "redflag", "negated", "oos"} <= {
         e.tag for e in examples
     }

@@ -42,20 +42,20 @@ DENIED = [
 def test_emergency_signs_get_the_emergency_answer(matcher: Matcher, text: str) -> None:
     match = matcher.match(text)
     assert (match.kind, match.topic) == ("urgent", "red-flags")
-    assert match.red_flag is not None and match.red_flag.level == "emergency"
+    assert match.red_flag is not None
+    assert match.red_flag.level == "emergency"
 
 
 @pytest.mark.parametrize("text", SOON)
 def test_soon_signs_get_the_see_a_doctor_answer(matcher: Matcher, text: str) -> None:
     match = matcher.match(text)
     assert (match.kind, match.topic) == ("urgent", "red-flags")
-    assert match.red_flag is not None and match.red_flag.level == "soon"
+    assert match.red_flag is not None
+    assert match.red_flag.level == "soon"
 
 
 @pytest.mark.parametrize(("text", "topic"), DENIED)
-def test_denied_symptoms_are_not_red_flags(
-    matcher: Matcher, text: str, topic: str | None
-) -> None:
+def test_denied_symptoms_are_not_red_flags(matcher: Matcher, text: str, topic: str | None) -> None:
     match = matcher.match(text)
     assert match.kind != "urgent"
     assert match.red_flag is None
@@ -75,4 +75,5 @@ def test_red_flag_wins_over_a_confident_topic(kb: KnowledgeBase, matcher: Matche
 
 def test_emergency_outranks_soon_in_one_message(matcher: Matcher) -> None:
     match = matcher.match("I have a fever and I wet myself on my run")
-    assert match.red_flag is not None and match.red_flag.level == "emergency"
+    assert match.red_flag is not None
+    assert match.red_flag.level == "emergency"
