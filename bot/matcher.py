@@ -29,7 +29,7 @@ MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
 OUT_OF_SCOPE = "~out-of-scope"
 MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
-_MAX_PIECES = 12
+_MAX_PIECES = 3
 _COMMON_POSTINGS = 200  # topics sharing a word beyond which it stops proposing candidates
 _OWNER_WORDS = frozenset(
     {"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"}
@@ -218,8 +218,12 @@ def _phrases(words: list[str]) -> set[str]:
 
 
 def _pieces(text: str) -> list[str]:
-    """The whole message, and each sentence when there are several."""
+    """The whole message, and its last sentences when there are several.
+
+    In a rambling message the question is nearly always at the end; the
+    story before it is still in the whole-message piece.
+    """
     sentences = split_sentences(text)
     if len(sentences) <= 1:
         return [text]
-    return [text, *sentences[:_MAX_PIECES]]
+    return [text, *sentences[-_MAX_PIECES:]]
