@@ -140,8 +140,10 @@ class Matcher:
         if red_flag is None:
             # "no fever, no numbness, just stiff": the denied symptoms are not the question.
             question = self._kb.red_flags.without_denials(text)
-        outside_scope = self._outside_scope(text)
-        ranked = self._rank(question, self._has_back_context(self._analyzer.words(text)))
+        words = self._analyzer.words(text)
+        about_the_back = bool(_phrases(words) & self._kb.lexicon.back_context)
+        outside_scope = self._outside_scope(words, about_the_back)
+        ranked = self._rank(question, about_the_back)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
         kinds = {
@@ -149,14 +151,10 @@ class Matcher:
         }
         return Ranking(tuple(ranked), kinds, red_flag, outside_scope)
 
-    def _has_back_context(self, words: list[str]) -> bool:
-        return bool(_phrases(words) & self._kb.lexicon.back_context)
-
-    def _outside_scope(self, text: str) -> bool:
+    def _outside_scope(self, words: list[str], about_the_back: bool) -> bool:
         """Another body part or complaint with no back context, or a pet's back."""
-        words = self._analyzer.words(text)
         lexicon = self._kb.lexicon
-        if self._has_back_context(words):
+        if about_the_back:
             for index, word in enumerate(words):
                 if word in lexicon.other_subjects and _OWNER_WORDS & set(
                     words[index + 1 : index + 4]

@@ -38,20 +38,17 @@ DENIED = [
 ]
 
 
-@pytest.mark.parametrize("text", EMERGENCY)
-def test_emergency_signs_get_the_emergency_answer(matcher: Matcher, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [(text, "emergency") for text in EMERGENCY] + [(text, "soon") for text in SOON],
+)
+def test_warning_signs_get_the_urgent_answer_at_their_level(
+    matcher: Matcher, text: str, level: str
+) -> None:
     match = matcher.match(text)
     assert (match.kind, match.topic) == ("urgent", "red-flags")
     assert match.red_flag is not None
-    assert match.red_flag.level == "emergency"
-
-
-@pytest.mark.parametrize("text", SOON)
-def test_soon_signs_get_the_see_a_doctor_answer(matcher: Matcher, text: str) -> None:
-    match = matcher.match(text)
-    assert (match.kind, match.topic) == ("urgent", "red-flags")
-    assert match.red_flag is not None
-    assert match.red_flag.level == "soon"
+    assert match.red_flag.level == level
 
 
 @pytest.mark.parametrize(("text", "topic"), DENIED)
