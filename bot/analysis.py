@@ -16,7 +16,6 @@ from bot.lexicon import Lexicon
 from bot.text import normalise
 
 CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never collide with words
-_MAX_PHRASE_WORDS = 5
 _MAX_CORRECTIONS_CACHED = 50_000
 
 
@@ -44,6 +43,11 @@ class Analyzer:
         self._known = known
         self._known_list = sorted(word for word in known if word.isalpha() and len(word) >= 3)
         self._corrections: dict[str, str] = {}
+        # The longest synonym phrase starting with each word: most words start none.
+        self._phrase_lengths: dict[str, int] = {}
+        for phrase in lexicon.concepts:
+            first, length = phrase.split()[0], len(phrase.split())
+            self._phrase_lengths[first] = max(length, self._phrase_lengths.get(first, 1))
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
 
     def _stem(self, word: str) -> str:
@@ -95,7 +99,8 @@ class Analyzer:
         tokens: list[str] = []
         index = 0
         while index < len(words):
-            for size in range(min(_MAX_PHRASE_WORDS, len(words) - index), 0, -1):
+            longest = self._phrase_lengths.get(words[index], 1)
+            for size in range(min(longest, len(words) - index), 0, -1):
                 concept = concepts.get(" ".join(words[index : index + size]))
                 if concept is not None:
                     tokens.append(CONCEPT_MARK + concept)

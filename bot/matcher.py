@@ -135,11 +135,8 @@ class Matcher:
     def rank(self, text: str) -> Ranking:
         """Everything `decide` needs about a message; the expensive part of matching."""
         text = text[:MAX_CHARS_SCORED]
-        red_flag = self._kb.red_flags.find(text)
-        question = text
-        if red_flag is None:
-            # "no fever, no numbness, just stiff": the denied symptoms are not the question.
-            question = self._kb.red_flags.without_denials(text)
+        screening = self._kb.red_flags.screen(text)
+        red_flag, question = screening.hit, screening.question
         words = self._analyzer.words(text)
         about_the_back = bool(_phrases(words) & self._kb.lexicon.back_context)
         outside_scope = self._outside_scope(words, about_the_back)

@@ -69,6 +69,14 @@ class RedFlagHit:
 
 
 @dataclass(frozen=True)
+class Screening:
+    """What the red-flag check found, and the part of the message that is the question."""
+
+    hit: RedFlagHit | None
+    question: str
+
+
+@dataclass(frozen=True)
 class RedFlags:
     levels: dict[Level, LevelAdvice]
     rules: tuple[Rule, ...]
@@ -76,42 +84,51 @@ class RedFlags:
 
     def find(self, text: str) -> RedFlagHit | None:
         """The most urgent non-negated rule hit in `text`, or None."""
-        hits: list[RedFlagHit] = []
-        clauses = [_mark_uncertainty(normalise(c), self.negation) for c in split_clauses(text)]
+        return self.screen(text).hit
+
+    def screen(self, text: str) -> Screening:
+        """Red flags in `text`, and the question left once denied symptoms are removed.
+
+        "no numbness, no leg pain - heat or ice?" asks about heat or ice, not
+        about numbness or legs: when nothing is a live hit, clauses that only
+        deny something ("no fever", "bladder fine") are dropped from the question.
+        """
         whole = _mark_uncertainty(normalise(text), self.negation)
-        for rule in self.rules:
+        # A pattern matching in a clause also matches the whole message (clause
+        # ends are word boundaries there too): only these rules need a closer look.
+        mentioned = [rule for rule in self.rules if rule.combined.search(whole)]
+        raw_clauses = split_clauses(text)
+        clauses = [_mark_uncertainty(normalise(c), self.negation) for c in raw_clauses]
+        hits: list[RedFlagHit] = []
+        for rule in mentioned:
             for plain in [whole] if rule.whole_message else clauses:
                 phrase = _first_live_hit(rule, plain, self.negation)
                 if phrase is not None:
                     hits.append(RedFlagHit(rule, phrase))
                     break
-        if not hits:
-            return None
-        return min(hits, key=lambda hit: LEVELS.index(hit.level))
+        if hits:
+            return Screening(min(hits, key=lambda hit: LEVELS.index(hit.level)), text)
+        kept = [
+            raw
+            for raw, plain in zip(raw_clauses, clauses, strict=True)
+            if not _is_denial(plain, mentioned)
+        ]
+        if not kept or len(kept) == len(raw_clauses):
+            return Screening(None, text)
+        return Screening(None, ". ".join(kept))
 
-    def without_denials(self, text: str) -> str:
-        """The message minus clauses that only deny something ("no fever", "bladder fine").
 
-        Called when `find` saw no live hit: "no numbness, no leg pain - heat or
-        ice?" is a question about heat or ice, not about numbness or legs.
-        """
-        clauses = split_clauses(text)
-        kept = [clause for clause in clauses if not self._is_denial(normalise(clause))]
-        if not kept or len(kept) == len(clauses):
-            return text
-        return ". ".join(kept)
-
-    def _is_denial(self, plain: str) -> bool:
-        words = plain.split()
-        if not words:
-            return False
-        if any(rule.combined.search(plain) for rule in self.rules):
-            return True  # `find` found no live hit, so this mention is a negated one
-        if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
-            return True
-        if any(f" {cue} " in f" {plain} " for cue in ("do not have", "have not had", "no sign")):
-            return True
-        return len(words) <= 6 and words[-1] in {"fine", "ok", "okay", "normal", "good"}
+def _is_denial(plain: str, mentioned: list[Rule]) -> bool:
+    words = plain.split()
+    if not words:
+        return False
+    if any(rule.combined.search(plain) for rule in mentioned):
+        return True  # no live hit anywhere, so this mention is a negated one
+    if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
+        return True
+    if any(f" {cue} " in f" {plain} " for cue in ("do not have", "have not had", "no sign")):
+        return True
+    return len(words) <= 6 and words[-1] in {"fine", "ok", "okay", "normal", "good"}
 
 
 _CLAUSE_BREAK = re.compile(r",|\s-\s|\s\u2013\s|\s\u2014\s|\bbut\b|\bthough\b|\bhowever\b")
