@@ -163,8 +163,8 @@ class Matcher:
     def _rank(self, text: str, about_the_back: bool) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best sentence."""
         best: dict[str, float] = {}
-        for piece in _pieces(text):
-            for topic, score in self._score_piece(piece).items():
+        for tokens in self._piece_tokens(text):
+            for topic, score in self._score_tokens(tokens).items():
                 if topic == OUT_OF_SCOPE and about_the_back:
                     # The out-of-scope examples are about everything but the back.
                     score *= self._settings.out_of_scope_back_discount
@@ -173,8 +173,21 @@ class Matcher:
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 
-    def _score_piece(self, piece: str) -> dict[str, float]:
-        tokens = list(dict.fromkeys(self._content(piece)))
+    def _piece_tokens(self, text: str) -> list[list[str]]:
+        """Content tokens of the whole message, and of its last sentences if several.
+
+        In a rambling message the question is nearly always at the end; the story
+        before it still counts in the whole-message piece. Each sentence is
+        analysed once and the whole message reuses those tokens.
+        """
+        sentences = [self._content(sentence) for sentence in split_sentences(text)]
+        pieces = [[token for sentence in sentences for token in sentence]]
+        if len(sentences) > 1:
+            pieces += sentences[-_MAX_PIECES:]
+        return [list(dict.fromkeys(piece)) for piece in pieces if piece]
+
+    def _score_tokens(self, tokens: list[str]) -> dict[str, float]:
+        """Combined score of each candidate topic for one piece's distinct tokens."""
         if not tokens:
             return {}
         weights = [self._idf.get(token, self._unknown_idf) for token in tokens]
@@ -210,15 +223,3 @@ class Matcher:
 def _phrases(words: list[str]) -> set[str]:
     """Every run of one to three words, to look up multi-word lexicon phrases."""
     return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}
-
-
-def _pieces(text: str) -> list[str]:
-    """The whole message, and its last sentences when there are several.
-
-    In a rambling message the question is nearly always at the end; the
-    story before it is still in the whole-message piece.
-    """
-    sentences = split_sentences(text)
-    if len(sentences) <= 1:
-        return [text]
-    return [text, *sentences[-_MAX_PIECES:]]
