@@ -1,9 +1,9 @@
 """Choose the matcher's thresholds by measurement on the labelled set.
 
 `python -m bench.calibrate` ranks every labelled message once per scoring
-variant (sentence scorer, word-score share, unknown-word weight), then sweeps
-the decision thresholds and prints the best settings whose out-of-scope
-abstention stays at or above the floor. Red-flag recall does not depend on
+variant (naive-Bayes share, word-coverage share), then sweeps the decision
+thresholds and prints the best settings whose out-of-scope abstention stays
+at or above the floor. Red-flag recall does not depend on
 these settings (rules run first).
 """
 
@@ -15,9 +15,9 @@ import itertools
 import sys
 from pathlib import Path
 
-from bench.quality import LABELLED, Example, load_examples
+from bench.quality import GENERALISATION, LABELLED, Example, load_examples
 from bot.knowledge import RED_FLAGS_TOPIC, load_knowledge
-from bot.match_settings import SENTENCE_SCORERS, MatchSettings
+from bot.match_settings import MatchSettings
 from bot.matcher import Matcher, Ranking, decide
 
 
@@ -39,23 +39,19 @@ def score(rankings: list[tuple[Example, Ranking]], settings: MatchSettings) -> t
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--file", type=Path, default=LABELLED)
+    parser.add_argument("--file", type=Path, nargs="+", default=[LABELLED, GENERALISATION])
     parser.add_argument("--floor", type=float, default=0.92, help="minimum abstention")
-    parser.add_argument("--quick", action="store_true", help="only the current scorer")
     args = parser.parse_args(argv)
     kb = load_knowledge()
-    examples = load_examples(args.file)
-    scorers = [kb.settings.sentence_scorer] if args.quick else list(SENTENCE_SCORERS)
+    examples = [example for path in args.file for example in load_examples(path)]
     results = []
-    for scorer, share, unknown in itertools.product(scorers, (0.5, 0.6, 0.7, 0.8), (0.5, 1.0)):
-        variant = dataclasses.replace(
-            kb.settings, sentence_scorer=scorer, word_weight=share, unknown_word_weight=unknown
-        )
+    for bayes, words in itertools.product((0.3, 0.4, 0.5), (0.1, 0.2, 0.3)):
+        variant = dataclasses.replace(kb.settings, bayes_weight=bayes, word_weight=words)
         matcher = Matcher(dataclasses.replace(kb, settings=variant))
         rankings = [(example, matcher.rank(example.text)) for example in examples]
         best: tuple[float, float, MatchSettings] | None = None
         for confident, margin, clarify in itertools.product(
-            range(40, 91, 5), (0, 2, 4, 6, 8, 10, 12, 15), range(20, 56, 5)
+            range(25, 91, 5), (0, 2, 4, 6, 8, 10, 12, 15), range(10, 56, 5)
         ):
             if clarify > confident:
                 continue
@@ -69,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(best)
             accuracy, abstention, s = best
             print(
-                f"{scorer:17} words {share:.1f} unknown {unknown:.1f}: "
+                f"bayes {bayes:.1f} words {words:.1f}: "
                 f"top-1 {accuracy:.1%} abstain {abstention:.1%} at confident "
                 f"{s.confident_score:.0f} margin {s.confident_margin:.0f} "
                 f"clarify {s.clarify_score:.0f}"

@@ -17,6 +17,7 @@ _FIELDS = {
     "other_body_parts",
     "other_complaints",
     "back_context",
+    "pain_context",
     "other_subjects",
 }
 
@@ -31,6 +32,7 @@ class Lexicon:
     other_body_parts: frozenset[str]
     other_complaints: frozenset[str]
     back_context: frozenset[str]
+    pain_context: frozenset[str]
     other_subjects: frozenset[str]
 
 
@@ -86,5 +88,6 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         other_body_parts=_phrases(fields, "other_body_parts"),
         other_complaints=_phrases(fields, "other_complaints"),
         back_context=_phrases(fields, "back_context"),
+        pain_context=_phrases(fields, "pain_context"),
         other_subjects=_phrases(fields, "other_subjects"),
     )

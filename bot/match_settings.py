@@ -19,17 +19,18 @@ class MatchSettings:
     confident_score: float  # best topic at or above this (and clear of the runner-up): answer
     confident_margin: float  # how far ahead of the second topic a confident answer must be
     clarify_score: float  # at or above this but not confident: "did you mean"; below: fallback
-    word_weight: (
-        float  # share of the distinctive-word score; the rest is rapidfuzz's sentence score
-    )
+    bayes_weight: float  # share of the naive-Bayes posterior in the blended score
+    word_weight: float  # share of word coverage; the rest is rapidfuzz's sentence score
+    smoothing: float  # naive-Bayes additive smoothing (alpha)
     unknown_word_weight: float  # how much a word the knowledge base never uses dilutes the score
     candidate_topics: int  # topics re-scored with rapidfuzz after the word index narrows the field
     sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS
     out_of_scope_back_discount: float  # scales the out-of-scope score when the back is named
+    no_pain_discount: float  # scales answer topics when nothing mentions pain, injury or the back
 
 
 SENTENCE_SCORERS = ("token_set_ratio", "token_sort_ratio", "token_ratio", "WRatio", "QRatio")
-DEFAULTS = MatchSettings(60.0, 8.0, 35.0, 0.6, 1.0, 25, "token_set_ratio", 1.0)
+DEFAULTS = MatchSettings(60.0, 8.0, 35.0, 0.4, 0.2, 1.0, 1.0, 30, "token_sort_ratio", 1.0, 1.0)
 
 
 def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSettings:
@@ -44,12 +45,17 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         confident_score=fields.number("confident_score", low=0, high=100),
         confident_margin=fields.number("confident_margin", low=0, high=100),
         clarify_score=fields.number("clarify_score", low=0, high=100),
+        bayes_weight=fields.number("bayes_weight", low=0, high=1),
         word_weight=fields.number("word_weight", low=0, high=1),
+        smoothing=fields.number("smoothing", low=0.01, high=10),
         unknown_word_weight=fields.number("unknown_word_weight", low=0, high=10),
         candidate_topics=int(fields.number("candidate_topics", low=1, high=1000)),
         sentence_scorer=fields.text("sentence_scorer"),
         out_of_scope_back_discount=fields.number("out_of_scope_back_discount", low=0, high=1),
+        no_pain_discount=fields.number("no_pain_discount", low=0, high=1),
     )
+    if settings.bayes_weight + settings.word_weight > 1:
+        problems.add(path, line_of(data, "word_weight"), "bayes_weight + word_weight must be <= 1")
     if settings.sentence_scorer not in SENTENCE_SCORERS:
         problems.add(
             path,

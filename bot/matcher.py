@@ -1,36 +1,31 @@
 """Matching a runner's message to a knowledge-base topic (pure code, no I/O).
 
-Red-flag rules run first and override everything. Then two scores per topic:
-- distinctive words: an IDF-weighted share of the message's words that the
-  topic's questions and keywords also use (after spelling fixes, synonym
-  concepts and stemming), so "tylenol" decides and "back" does not;
-- sentence shape: rapidfuzz's best `token_set_ratio` between the message and
-  the topic's questions (`process.extractOne` over each candidate's questions).
-Out-of-scope examples form one more pseudo-topic: landing there means fallback.
-Long messages are scored sentence by sentence and the best piece counts.
+Red-flag rules run first and override everything; symptoms the runner only
+denies ("no fever, just stiff") are dropped from the question. The message is
+then analysed (spelling fixes, synonym concepts, stems, see `analysis.py`) and
+scored against every topic by `TopicIndex`. Out-of-scope examples form one
+more pseudo-topic: landing there means fallback, as does another body part or
+complaint with no back context. Long messages are scored as a whole and by
+their last sentences; each topic keeps its best piece.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
-
-from rapidfuzz import fuzz, process
 
 from bot.analysis import Analyzer
 from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
 from bot.text import split_sentences
+from bot.topic_index import TopicIndex
 
 MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
 OUT_OF_SCOPE = "~out-of-scope"
 MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
 _MAX_PIECES = 3
-_COMMON_POSTINGS = 200  # topics sharing a word beyond which it stops proposing candidates
 _OWNER_WORDS = frozenset(
     {"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"}
 )
@@ -88,7 +83,6 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._settings = kb.settings
-        self._sentence_scorer = getattr(fuzz, kb.settings.sentence_scorer)
         texts_by_topic: dict[str, list[str]] = {
             topic.id: [topic.title, *topic.questions, *topic.keywords]
             for topic in kb.topics.values()
@@ -97,33 +91,14 @@ class Matcher:
         self._analyzer = Analyzer(
             kb.lexicon, (text for texts in texts_by_topic.values() for text in texts)
         )
-        self._document_texts: dict[str, list[str]] = {}
-        # token -> topic -> share of that topic's texts using it
-        self._postings: dict[str, dict[str, float]] = defaultdict(dict)
-        for topic_id, texts in texts_by_topic.items():
-            self._index_topic(topic_id, texts)
-        topic_count = len(texts_by_topic)
-        self._idf = {
-            token: math.log(1 + topic_count / len(topics))
-            for token, topics in self._postings.items()
-        }
-        self._unknown_idf = math.log(1 + topic_count) * self._settings.unknown_word_weight
-
-    def _index_topic(self, topic_id: str, texts: list[str]) -> None:
-        counts: dict[str, int] = defaultdict(int)
-        documents: list[str] = []
-        for text in texts:
-            tokens = self._content(text)
-            if not tokens:
-                continue
-            documents.append(" ".join(tokens))
-            for token in set(tokens):
-                counts[token] += 1
-        self._document_texts[topic_id] = documents
-        for token, count in counts.items():
-            # A word in one of fifteen questions is weaker evidence than a keyword
-            # every phrasing shares; three uses count as full evidence.
-            self._postings[token][topic_id] = 0.6 + 0.4 * min(1.0, count / 3)
+        self._answer_topics = frozenset(t.id for t in kb.topics.values() if t.kind == "answer")
+        self._index = TopicIndex(
+            {
+                topic: [self._content(text) for text in texts]
+                for topic, texts in texts_by_topic.items()
+            },
+            self._settings,
+        )
 
     def _content(self, text: str) -> list[str]:
         return [t for t in self._analyzer.tokens(text) if self._analyzer.is_content(t)]
@@ -138,9 +113,11 @@ class Matcher:
         screening = self._kb.red_flags.screen(text)
         red_flag, question = screening.hit, screening.question
         words = self._analyzer.words(text)
-        about_the_back = bool(_phrases(words) & self._kb.lexicon.back_context)
+        phrases = _phrases(words)
+        about_the_back = bool(phrases & self._kb.lexicon.back_context)
+        about_pain = about_the_back or bool(phrases & self._kb.lexicon.pain_context)
         outside_scope = self._outside_scope(words, about_the_back)
-        ranked = self._rank(question, about_the_back)
+        ranked = self._rank(question, about_the_back, about_pain)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
         kinds = {
@@ -160,14 +137,18 @@ class Matcher:
             return False
         return bool(_phrases(words) & (lexicon.other_body_parts | lexicon.other_complaints))
 
-    def _rank(self, text: str, about_the_back: bool) -> list[Alternative]:
+    def _rank(self, text: str, about_the_back: bool, about_pain: bool) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best sentence."""
+        settings = self._settings
         best: dict[str, float] = {}
         for tokens in self._piece_tokens(text):
-            for topic, score in self._score_tokens(tokens).items():
+            for topic, score in self._index.score(tokens).items():
                 if topic == OUT_OF_SCOPE and about_the_back:
                     # The out-of-scope examples are about everything but the back.
-                    score *= self._settings.out_of_scope_back_discount
+                    score *= settings.out_of_scope_back_discount
+                elif not about_pain and topic in self._answer_topics:
+                    # Nothing says pain or injury: "is yoga good for flexibility".
+                    score *= settings.no_pain_discount
                 if score > best.get(topic, -1.0):
                     best[topic] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
@@ -185,39 +166,6 @@ class Matcher:
         if len(sentences) > 1:
             pieces += sentences[-_MAX_PIECES:]
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
-
-    def _score_tokens(self, tokens: list[str]) -> dict[str, float]:
-        """Combined score of each candidate topic for one piece's distinct tokens."""
-        if not tokens:
-            return {}
-        weights = [self._idf.get(token, self._unknown_idf) for token in tokens]
-        total = sum(weights)
-        word_scores: dict[str, float] = defaultdict(float)
-        by_rarity = sorted(zip(tokens, weights, strict=True), key=lambda tw: -tw[1])
-        for token, weight in by_rarity:
-            postings = self._postings.get(token, {})
-            if len(postings) > _COMMON_POSTINGS and word_scores:
-                # A word most topics use only adds to topics rarer words already found;
-                # walking its whole posting list is what would make a large KB slow.
-                for topic in word_scores:
-                    word_scores[topic] += weight * postings.get(topic, 0.0) / total
-                continue
-            for topic, strength in postings.items():
-                word_scores[topic] += weight * strength / total
-        candidates = sorted(word_scores, key=word_scores.__getitem__, reverse=True)
-        candidates = candidates[: self._settings.candidate_topics]
-        query = " ".join(tokens)
-        sentence_scores: dict[str, float] = {}
-        for topic in candidates:
-            best = process.extractOne(
-                query, self._document_texts[topic], scorer=self._sentence_scorer
-            )
-            sentence_scores[topic] = float(best[1]) if best is not None else 0.0
-        share = self._settings.word_weight
-        return {
-            topic: 100 * share * word_scores[topic] + (1 - share) * sentence_scores[topic]
-            for topic in candidates
-        }
 
 
 def _phrases(words: list[str]) -> set[str]:
