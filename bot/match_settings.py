@@ -27,10 +27,13 @@ class MatchSettings:
     sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS
     out_of_scope_back_discount: float  # scales the out-of-scope score when the back is named
     no_pain_discount: float  # scales answer topics when nothing mentions pain, injury or the back
+    red_flag_margin: float  # red-flags topic this close to the best topic: urgent answer
 
 
 SENTENCE_SCORERS = ("token_set_ratio", "token_sort_ratio", "token_ratio", "WRatio", "QRatio")
-DEFAULTS = MatchSettings(60.0, 8.0, 35.0, 0.4, 0.2, 1.0, 1.0, 30, "token_sort_ratio", 1.0, 1.0)
+DEFAULTS = MatchSettings(
+    60.0, 8.0, 35.0, 0.4, 0.2, 1.0, 1.0, 30, "token_sort_ratio", 1.0, 1.0, 0.0
+)
 
 
 def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSettings:
@@ -53,6 +56,7 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         sentence_scorer=fields.text("sentence_scorer"),
         out_of_scope_back_discount=fields.number("out_of_scope_back_discount", low=0, high=1),
         no_pain_discount=fields.number("no_pain_discount", low=0, high=1),
+        red_flag_margin=fields.number("red_flag_margin", low=0, high=100),
     )
     if settings.bayes_weight + settings.word_weight > 1:
         problems.add(path, line_of(data, "word_weight"), "bayes_weight + word_weight must be <= 1")

@@ -25,7 +25,7 @@ MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
 OUT_OF_SCOPE = "~out-of-scope"
 MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
-_MAX_PIECES = 3
+_MAX_PIECES = 2
 _OWNER_WORDS = frozenset(
     {"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"}
 )
@@ -66,6 +66,16 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
         others = tuple(a for a in topics if a.topic != RED_FLAGS_TOPIC)[:MAX_ALTERNATIVES]
         return Match("urgent", RED_FLAGS_TOPIC, 100.0, others, ranking.red_flag)
     best = ranked[0] if ranked else Alternative(OUT_OF_SCOPE, 0.0)
+    alarm = next((a for a in topics if a.topic == RED_FLAGS_TOPIC), None)
+    if (
+        alarm is not None
+        and alarm.score >= settings.clarify_score
+        and alarm.score >= best.score - settings.red_flag_margin
+    ):
+        # A safety net under the rules: a message that reads like the warning-sign
+        # examples gets the urgent answer even when no rule's wording matched.
+        others = tuple(a for a in topics if a.topic != RED_FLAGS_TOPIC)[:MAX_ALTERNATIVES]
+        return Match("urgent", RED_FLAGS_TOPIC, alarm.score, others)
     if ranking.outside_scope or best.topic == OUT_OF_SCOPE or best.score < settings.clarify_score:
         return Match("fallback", None, best.score, tuple(topics[:MAX_ALTERNATIVES]))
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
