@@ -21,6 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m bot kb check
 	$(BIN)/python -m ruff check bot tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

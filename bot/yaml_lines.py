@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 
-class LineDict(dict[str, Any]):
+class LineDict(dict[Any, Any]):
     """A mapping that knows its own line and the line of each key (1-based)."""
 
     line: int
