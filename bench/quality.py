@@ -22,6 +22,7 @@ from bot.matcher import Match, Matcher
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELLED = DATA / "labelled.yaml"
 GENERALISATION = DATA / "generalisation.yaml"
+RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
 
 
@@ -107,7 +108,12 @@ def evaluate(match: Callable[[str], Match], examples: Iterable[Example]) -> Repo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("files", nargs="*", type=Path, default=[LABELLED, GENERALISATION, UNSEEN])
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        default=[LABELLED, GENERALISATION, RED_FLAG_PROBE, UNSEEN],
+    )
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args(argv)
     matcher = Matcher(load_knowledge())

@@ -27,12 +27,27 @@ class MatchSettings:
     sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS
     out_of_scope_back_discount: float  # scales the out-of-scope score when the back is named
     no_pain_discount: float  # scales answer topics when nothing mentions pain, injury or the back
-    red_flag_margin: float  # red-flags topic this close to the best topic: urgent answer
+    red_flag_score: float  # the red-flags topic at or above this ...
+    red_flag_margin: float  # ... and this close to the best topic: urgent answer
 
 
 SENTENCE_SCORERS = ("token_set_ratio", "token_sort_ratio", "token_ratio", "WRatio", "QRatio")
+# Only a placeholder while problems are collected: a missing or invalid
+# matching.yaml is reported, and the knowledge base then refuses to load.
 DEFAULTS = MatchSettings(
-    60.0, 8.0, 35.0, 0.4, 0.2, 1.0, 1.0, 30, "token_sort_ratio", 1.0, 1.0, 0.0
+    confident_score=60.0,
+    confident_margin=0.0,
+    clarify_score=20.0,
+    bayes_weight=0.4,
+    word_weight=0.3,
+    smoothing=1.0,
+    unknown_word_weight=1.0,
+    candidate_topics=4,
+    sentence_scorer="token_sort_ratio",
+    out_of_scope_back_discount=1.0,
+    no_pain_discount=1.0,
+    red_flag_score=40.0,
+    red_flag_margin=0.0,
 )
 
 
@@ -56,6 +71,7 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         sentence_scorer=fields.text("sentence_scorer"),
         out_of_scope_back_discount=fields.number("out_of_scope_back_discount", low=0, high=1),
         no_pain_discount=fields.number("no_pain_discount", low=0, high=1),
+        red_flag_score=fields.number("red_flag_score", low=0, high=100),
         red_flag_margin=fields.number("red_flag_margin", low=0, high=100),
     )
     if settings.bayes_weight + settings.word_weight > 1:

@@ -69,7 +69,7 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
     alarm = next((a for a in topics if a.topic == RED_FLAGS_TOPIC), None)
     if (
         alarm is not None
-        and alarm.score >= settings.clarify_score
+        and alarm.score >= settings.red_flag_score
         and alarm.score >= best.score - settings.red_flag_margin
     ):
         # A safety net under the rules: a message that reads like the warning-sign

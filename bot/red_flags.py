@@ -101,7 +101,14 @@ class RedFlags:
         clauses = [_mark_uncertainty(normalise(c), self.negation) for c in raw_clauses]
         hits: list[RedFlagHit] = []
         for rule in mentioned:
-            for plain in [whole] if rule.whole_message else clauses:
+            scopes = (
+                [(whole, "")]
+                if rule.whole_message
+                else zip(clauses, [*clauses[1:], ""], strict=True)
+            )
+            for plain, following in scopes:
+                if following in _ANSWERED_NO:
+                    continue  # "Leaking? Nope." denies it in the next breath
                 phrase = _first_live_hit(rule, plain, self.negation)
                 if phrase is not None:
                     hits.append(RedFlagHit(rule, phrase))
@@ -131,6 +138,7 @@ def _is_denial(plain: str, mentioned: list[Rule]) -> bool:
     return len(words) <= 6 and words[-1] in {"fine", "ok", "okay", "normal", "good"}
 
 
+_ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not really", "no no"})
 _CLAUSE_BREAK = re.compile(r",|\s-\s|\s\u2013\s|\s\u2014\s|\bbut\b|\bthough\b|\bhowever\b")
 
 
