@@ -1,7 +1,7 @@
 """Choose the matcher's thresholds by measurement on the labelled set.
 
 `python -m bench.calibrate` ranks every labelled message once per scoring
-variant (naive-Bayes share, word-coverage share), then sweeps the decision
+variant (naive-Bayes share, word-coverage share, no-pain discount), then sweeps the decision
 thresholds and prints the best settings whose out-of-scope abstention stays
 at or above the floor. Red-flag recall does not depend on
 these settings (rules run first).
@@ -45,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     kb = load_knowledge()
     examples = [example for path in args.file for example in load_examples(path)]
     results = []
-    for bayes, words in itertools.product((0.3, 0.4, 0.5), (0.1, 0.2, 0.3)):
-        variant = dataclasses.replace(kb.settings, bayes_weight=bayes, word_weight=words)
+    grid = itertools.product((0.3, 0.4, 0.5), (0.2, 0.3), (0.6, 0.7, 0.8))
+    for bayes, words, no_pain in grid:
+        variant = dataclasses.replace(
+            kb.settings, bayes_weight=bayes, word_weight=words, no_pain_discount=no_pain
+        )
         matcher = Matcher(dataclasses.replace(kb, settings=variant))
         rankings = [(example, matcher.rank(example.text)) for example in examples]
         best: tuple[float, float, MatchSettings] | None = None
@@ -65,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(best)
             accuracy, abstention, s = best
             print(
-                f"bayes {bayes:.1f} words {words:.1f}: "
+                f"bayes {bayes:.1f} words {words:.1f} no-pain {no_pain:.1f}: "
                 f"top-1 {accuracy:.1%} abstain {abstention:.1%} at confident "
                 f"{s.confident_score:.0f} margin {s.confident_margin:.0f} "
                 f"clarify {s.clarify_score:.0f}"

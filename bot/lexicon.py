@@ -17,6 +17,7 @@ _FIELDS = {
     "other_body_parts",
     "other_complaints",
     "back_context",
+    "back_idioms",
     "pain_context",
     "other_subjects",
 }
@@ -32,6 +33,7 @@ class Lexicon:
     other_body_parts: frozenset[str]
     other_complaints: frozenset[str]
     back_context: frozenset[str]
+    back_idioms: frozenset[str]
     pain_context: frozenset[str]
     other_subjects: frozenset[str]
 
@@ -88,6 +90,7 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         other_body_parts=_phrases(fields, "other_body_parts"),
         other_complaints=_phrases(fields, "other_complaints"),
         back_context=_phrases(fields, "back_context"),
+        back_idioms=_phrases(fields, "back_idioms"),
         pain_context=_phrases(fields, "pain_context"),
         other_subjects=_phrases(fields, "other_subjects"),
     )

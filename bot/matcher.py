@@ -18,6 +18,7 @@ from bot.analysis import Analyzer
 from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
+from bot.scope import Scope, assess_scope
 from bot.text import split_sentences
 from bot.topic_index import TopicIndex
 
@@ -26,9 +27,6 @@ OUT_OF_SCOPE = "~out-of-scope"
 MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
 _MAX_PIECES = 2
-_OWNER_WORDS = frozenset(
-    {"back", "has", "had", "hurt", "hurts", "put", "threw", "tweaked", "pulled"}
-)
 
 
 @dataclass(frozen=True)
@@ -122,41 +120,25 @@ class Matcher:
         text = text[:MAX_CHARS_SCORED]
         screening = self._kb.red_flags.screen(text)
         red_flag, question = screening.hit, screening.question
-        words = self._analyzer.words(text)
-        phrases = _phrases(words)
-        about_the_back = bool(phrases & self._kb.lexicon.back_context)
-        about_pain = about_the_back or bool(phrases & self._kb.lexicon.pain_context)
-        outside_scope = self._outside_scope(words, about_the_back)
-        ranked = self._rank(question, about_the_back, about_pain)
+        scope = assess_scope(self._analyzer.words(text), self._kb.lexicon)
+        ranked = self._rank(question, scope)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
         kinds = {
             a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics
         }
-        return Ranking(tuple(ranked), kinds, red_flag, outside_scope)
+        return Ranking(tuple(ranked), kinds, red_flag, scope.outside)
 
-    def _outside_scope(self, words: list[str], about_the_back: bool) -> bool:
-        """Another body part or complaint with no back context, or a pet's back."""
-        lexicon = self._kb.lexicon
-        if about_the_back:
-            for index, word in enumerate(words):
-                if word in lexicon.other_subjects and _OWNER_WORDS & set(
-                    words[index + 1 : index + 4]
-                ):
-                    return True
-            return False
-        return bool(_phrases(words) & (lexicon.other_body_parts | lexicon.other_complaints))
-
-    def _rank(self, text: str, about_the_back: bool, about_pain: bool) -> list[Alternative]:
+    def _rank(self, text: str, scope: Scope) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best sentence."""
         settings = self._settings
         best: dict[str, float] = {}
         for tokens in self._piece_tokens(text):
             for topic, score in self._index.score(tokens).items():
-                if topic == OUT_OF_SCOPE and about_the_back:
+                if topic == OUT_OF_SCOPE and scope.about_the_back:
                     # The out-of-scope examples are about everything but the back.
                     score *= settings.out_of_scope_back_discount
-                elif not about_pain and topic in self._answer_topics:
+                elif not scope.about_pain and topic in self._answer_topics:
                     # Nothing says pain or injury: "is yoga good for flexibility".
                     score *= settings.no_pain_discount
                 if score > best.get(topic, -1.0):
@@ -176,8 +158,3 @@ class Matcher:
         if len(sentences) > 1:
             pieces += sentences[-_MAX_PIECES:]
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
-
-
-def _phrases(words: list[str]) -> set[str]:
-    """Every run of one to three words, to look up multi-word lexicon phrases."""
-    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}

@@ -1,0 +1,57 @@
+"""Is a message about the runner's own back at all? (pure, from the lexicon's word lists)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.lexicon import Lexicon
+
+_OWNER_VERBS = frozenset(
+    {"has", "had", "have", "hurt", "hurts", "put", "threw", "tweaked", "pulled", "injured", "gets"}
+)
+_OWNER_WINDOW = 6
+
+
+@dataclass(frozen=True)
+class Scope:
+    about_the_back: bool  # names the back or a back condition (not "back to back")
+    about_pain: bool  # names the back, pain or an injury at all
+    outside: bool  # another body part or complaint, or someone else's back
+
+
+def _phrases(words: list[str]) -> set[str]:
+    """Every run of one to three words, to look up multi-word lexicon phrases."""
+    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}
+
+
+def _without_idioms(words: list[str], idioms: frozenset[str]) -> list[str]:
+    """Words with idioms like "back to back" or "get back to" blanked out."""
+    text = f" {' '.join(words)} "
+    for idiom in idioms:
+        text = text.replace(f" {idiom} ", " _ " * len(idiom.split()))
+    return text.split()
+
+
+def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
+    """ "my mum has had back pain for years", "my dog hurt his back": not the runner's."""
+    for index, word in enumerate(words):
+        if word not in lexicon.other_subjects:
+            continue
+        window = words[index + 1 : index + 1 + _OWNER_WINDOW]
+        if "i" in window:
+            continue  # "my wife says I ..." is still the runner talking about themself
+        if _OWNER_VERBS & set(window) and {"back", "pain", "sciatica"} & set(window):
+            return True
+    return False
+
+
+def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
+    """What the message is about, from its normalised, spelling-fixed words."""
+    phrases = _phrases(_without_idioms(words, lexicon.back_idioms))
+    about_the_back = bool(phrases & lexicon.back_context)
+    about_pain = about_the_back or bool(phrases & lexicon.pain_context)
+    if about_the_back:
+        outside = _someone_elses(words, lexicon)
+    else:
+        outside = bool(phrases & (lexicon.other_body_parts | lexicon.other_complaints))
+    return Scope(about_the_back, about_pain, outside)
