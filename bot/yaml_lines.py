@@ -40,7 +40,12 @@ class YamlProblem(Exception):
         return f"{self.path}:{self.line}: {self.reason}"
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser is several times faster than PyYAML's pure-Python one; the
+# constructor (and with it the line bookkeeping below) is the same either way.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         # Keys stay as YAML typed them; validation reports non-string keys itself.
         key_lines: dict[str, int] = {}
