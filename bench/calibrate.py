@@ -15,7 +15,14 @@ import itertools
 import sys
 from pathlib import Path
 
-from bench.quality import GENERALISATION, LABELLED, Example, load_examples
+from bench.quality import (
+    GENERALISATION,
+    LABELLED,
+    OOS_PROBE,
+    RED_FLAG_PROBE,
+    Example,
+    load_examples,
+)
 from bot.knowledge import RED_FLAGS_TOPIC, load_knowledge
 from bot.match_settings import MatchSettings
 from bot.matcher import Matcher, Ranking, decide
@@ -39,7 +46,12 @@ def score(rankings: list[tuple[Example, Ranking]], settings: MatchSettings) -> t
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--file", type=Path, nargs="+", default=[LABELLED, GENERALISATION])
+    parser.add_argument(
+        "--file",
+        type=Path,
+        nargs="+",
+        default=[LABELLED, GENERALISATION, OOS_PROBE, RED_FLAG_PROBE],
+    )
     parser.add_argument("--floor", type=float, default=0.92, help="minimum abstention")
     args = parser.parse_args(argv)
     kb = load_knowledge()

@@ -23,6 +23,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELLED = DATA / "labelled.yaml"
 GENERALISATION = DATA / "generalisation.yaml"
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
+OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
 
 
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         type=Path,
-        default=[LABELLED, GENERALISATION, RED_FLAG_PROBE, UNSEEN],
+        default=[LABELLED, GENERALISATION, RED_FLAG_PROBE, OOS_PROBE, UNSEEN],
     )
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args(argv)

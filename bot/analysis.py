@@ -8,9 +8,12 @@ up as the one concept token that the nsaids topic was written with.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import snowballstemmer
-from rapidfuzz import fuzz, process
+from english_words import get_english_words_set
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.lexicon import Lexicon
 from bot.text import normalise
@@ -19,13 +22,19 @@ CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never colli
 _MAX_CORRECTIONS_CACHED = 50_000
 
 
-def _correction_cutoff(length: int) -> float | None:
-    """Similarity a misspelling needs to be snapped to a known word; None: leave it alone."""
+@cache
+def _english_words() -> frozenset[str]:
+    """GCIDE's ~115,000 English words, lower-cased (loaded once, from the installed package)."""
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def _max_edits(length: int) -> int:
+    """Typos (OSA edits) a misspelling may have to be snapped to a known word."""
     if length < 4:
-        return None  # too short: "ta", "pt", "gp" are words, not typos
-    if length <= 5:
-        return 88.0  # one slip in a short word ("soore" -> "sore")
-    return 80.0  # "ibuprofin", "chiropracter", "phisio", "sciatia"
+        return 0  # too short: "ta", "pt", "gp" are words, not typos
+    if length < 8:
+        return 1  # "phisio", "sciatia", "setle"; but "throat" is not "that"
+    return 2  # "ibuprofin", "chiropracter", "accupunture"
 
 
 class Analyzer:
@@ -36,7 +45,7 @@ class Analyzer:
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}  # the Snowball stemmer is pure Python: cache it
         known: set[str] = set(lexicon.stopwords) | set(lexicon.spellings.values())
-        for phrase in lexicon.concepts:
+        for phrase in [*lexicon.concepts, *lexicon.all_phrases()]:
             known.update(phrase.split())
         for text in vocabulary_texts:
             known.update(normalise(text).split())
@@ -60,7 +69,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str:
         """The known word a misspelling was meant to be, or the word itself."""
-        if word in self._known or not word.isalpha():
+        if word in self._known or not word.isalpha() or word in _english_words():
             return word
         cached = self._corrections.get(word)
         if cached is not None:
@@ -70,10 +79,10 @@ class Analyzer:
         if single in self._known:
             fixed = single  # "soo" (from "sooo") -> "so"
         else:
-            cutoff = _correction_cutoff(len(word))
-            if cutoff is not None:
+            edits = _max_edits(len(word))
+            if edits:
                 best = process.extractOne(
-                    word, self._known_list, scorer=fuzz.ratio, score_cutoff=cutoff
+                    word, self._known_list, scorer=OSA.distance, score_cutoff=edits
                 )
                 if best is not None:
                     fixed = best[0]

@@ -16,6 +16,7 @@ _FIELDS = {
     "stopwords",
     "other_body_parts",
     "other_complaints",
+    "surface_complaints",
     "back_context",
     "back_idioms",
     "pain_context",
@@ -32,10 +33,23 @@ class Lexicon:
     stopwords: frozenset[str]
     other_body_parts: frozenset[str]
     other_complaints: frozenset[str]
+    surface_complaints: frozenset[str]
     back_context: frozenset[str]
     back_idioms: frozenset[str]
     pain_context: frozenset[str]
     other_subjects: frozenset[str]
+
+    def all_phrases(self) -> frozenset[str]:
+        """Every phrase of the scope lists: words the spelling fixer must know as words."""
+        return (
+            self.other_body_parts
+            | self.other_complaints
+            | self.surface_complaints
+            | self.back_context
+            | self.back_idioms
+            | self.pain_context
+            | self.other_subjects
+        )
 
 
 def _phrases(fields: FieldReader, key: str) -> frozenset[str]:
@@ -89,6 +103,7 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         stopwords=_phrases(fields, "stopwords"),
         other_body_parts=_phrases(fields, "other_body_parts"),
         other_complaints=_phrases(fields, "other_complaints"),
+        surface_complaints=_phrases(fields, "surface_complaints"),
         back_context=_phrases(fields, "back_context"),
         back_idioms=_phrases(fields, "back_idioms"),
         pain_context=_phrases(fields, "pain_context"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.analysis import Analyzer
+from bot.analysis import CONCEPT_MARK, Analyzer
 from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
@@ -120,7 +120,8 @@ class Matcher:
         text = text[:MAX_CHARS_SCORED]
         screening = self._kb.red_flags.screen(text)
         red_flag, question = screening.hit, screening.question
-        scope = assess_scope(self._analyzer.words(text), self._kb.lexicon)
+        # Scope is read from the question: "no pain, no injuries, just unfit" has none.
+        scope = assess_scope(self._analyzer.words(question), self._kb.lexicon)
         ranked = self._rank(question, scope)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
@@ -156,5 +157,10 @@ class Matcher:
         sentences = [self._content(sentence) for sentence in split_sentences(text)]
         pieces = [[token for sentence in sentences for token in sentence]]
         if len(sentences) > 1:
-            pieces += sentences[-_MAX_PIECES:]
+            # "Thanks! And when can I run again?": the question, not the thanks.
+            questions = [s for s in sentences if not set(s) <= _PLEASANTRIES]
+            pieces += (questions or sentences)[-_MAX_PIECES:]
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
+
+
+_PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})

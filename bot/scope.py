@@ -7,8 +7,34 @@ from dataclasses import dataclass
 from bot.lexicon import Lexicon
 
 _OWNER_VERBS = frozenset(
-    {"has", "had", "have", "hurt", "hurts", "put", "threw", "tweaked", "pulled", "injured", "gets"}
+    {
+        "has",
+        "had",
+        "have",
+        "hurt",
+        "hurts",
+        "put",
+        "threw",
+        "tweaked",
+        "pulled",
+        "injured",
+        "gets",
+        "got",
+        "getting",
+        "keeps",
+        "slipped",
+        "suffers",
+        "suffering",
+        "struggles",
+        "struggling",
+        "complains",
+        "is",
+        "on",
+    }
 )
+_BACK_WORDS = frozenset({"back", "pain", "sciatica", "disc", "spasms", "spine"})
+_THEIR_BACK = ("his back", "her back", "its back")
+_FIRST_PERSON = frozenset({"i", "me", "myself"})
 _OWNER_WINDOW = 6
 
 
@@ -40,9 +66,12 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         window = words[index + 1 : index + 1 + _OWNER_WINDOW]
         if "i" in window:
             continue  # "my wife says I ..." is still the runner talking about themself
-        if _OWNER_VERBS & set(window) and {"back", "pain", "sciatica"} & set(window):
+        if _OWNER_VERBS & set(window) and _BACK_WORDS & set(window):
             return True
-    return False
+    if _FIRST_PERSON & set(words):
+        return False  # "my aunt swears by it for her back ... should I try it?"
+    text = f" {' '.join(words)} "
+    return any(f" {phrase} " in text for phrase in _THEIR_BACK)
 
 
 def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
@@ -50,7 +79,9 @@ def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
     phrases = _phrases(_without_idioms(words, lexicon.back_idioms))
     about_the_back = bool(phrases & lexicon.back_context)
     about_pain = about_the_back or bool(phrases & lexicon.pain_context)
-    if about_the_back:
+    if phrases & lexicon.surface_complaints:
+        outside = True  # "sunburnt my back": the skin, not back pain
+    elif about_the_back:
         outside = _someone_elses(words, lexicon)
     else:
         outside = bool(phrases & (lexicon.other_body_parts | lexicon.other_complaints))
