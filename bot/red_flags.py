@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.regex_literals import LiteralCheck, present_literals
 from bot.text import normalise, split_sentences
 from bot.validation import FieldReader, Problems
 from bot.yaml_lines import line_of
@@ -39,9 +40,16 @@ class Rule:
     whole_message: bool = False  # match across sentences, not clause by clause
 
     @cached_property
-    def combined(self) -> re.Pattern[str]:
-        """All patterns as one alternation: one regex search per clause, not one per pattern."""
-        return re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns))
+    def checks(self) -> tuple[LiteralCheck, ...]:
+        return tuple(LiteralCheck(pattern) for pattern in self.patterns)
+
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        return frozenset().union(*(check.literals for check in self.checks))
+
+    def candidates(self, present: frozenset[str]) -> list[re.Pattern[str]]:
+        """The patterns that could match text containing the `present` literals."""
+        return [check.pattern for check in self.checks if check.may_match(present)]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,10 @@ class RedFlags:
     rules: tuple[Rule, ...]
     negation: Negation
 
+    @cached_property
+    def literals(self) -> frozenset[str]:
+        return frozenset().union(*(rule.literals for rule in self.rules))
+
     def find(self, text: str) -> RedFlagHit | None:
         """The most urgent non-negated rule hit in `text`, or None."""
         return self.screen(text).hit
@@ -96,7 +108,13 @@ class RedFlags:
         whole = _mark_uncertainty(normalise(text), self.negation)
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.
-        mentioned = [rule for rule in self.rules if rule.combined.search(whole)]
+        # Substring tests first: a regex only runs where its literal words occur.
+        present = present_literals(whole, self.literals)
+        mentioned = [
+            rule
+            for rule in self.rules
+            if any(pattern.search(whole) for pattern in rule.candidates(present))
+        ]
         raw_clauses = split_clauses(text)
         clauses = [_mark_uncertainty(normalise(c), self.negation) for c in raw_clauses]
         hits: list[RedFlagHit] = []
@@ -129,7 +147,8 @@ def _is_denial(plain: str, mentioned: list[Rule]) -> bool:
     words = plain.split()
     if not words:
         return False
-    if any(rule.combined.search(plain) for rule in mentioned):
+    present = present_literals(plain, frozenset().union(*(r.literals for r in mentioned)))
+    if any(p.search(plain) for rule in mentioned for p in rule.candidates(present)):
         return True  # no live hit anywhere, so this mention is a negated one
     if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
         return True
@@ -158,9 +177,10 @@ def _mark_uncertainty(plain: str, negation: Negation) -> str:
 
 
 def _first_live_hit(rule: Rule, plain: str, negation: Negation) -> str | None:
-    for found in rule.combined.finditer(plain):
-        if not _is_negated(plain, found.start(), found.end(), negation):
-            return found.group(0)
+    for pattern in rule.candidates(present_literals(plain, rule.literals)):
+        for found in pattern.finditer(plain):
+            if not _is_negated(plain, found.start(), found.end(), negation):
+                return found.group(0)
     return None
 
 

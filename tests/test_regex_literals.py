@@ -1,0 +1,61 @@
+"""The red-flag pre-check may skip a regex only when that regex cannot match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.quality import DATA, load_examples
+from bot.knowledge import KnowledgeBase
+from bot.regex_literals import LiteralCheck, present_literals
+from bot.text import normalise
+
+
+def _skipped_matches(kb: KnowledgeBase, text: str) -> list[str]:
+    plain = normalise(text)
+    wrong = []
+    for rule in kb.red_flags.rules:
+        present = present_literals(plain, rule.literals)
+        for check in rule.checks:
+            if check.pattern.search(plain) and not check.may_match(present):
+                wrong.append(check.pattern.pattern)
+    return wrong
+
+
+def test_no_labelled_message_is_wrongly_skipped(kb: KnowledgeBase) -> None:
+    texts = [e.text for path in sorted(DATA.glob("*.yaml")) for e in load_examples(path)]
+    assert len(texts) > 1000
+    assert [t for t in texts if _skipped_matches(kb, t)] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_random_phrases_from_the_patterns_own_words(
+    kb: KnowledgeBase, data: st.DataObject
+) -> None:
+    words = sorted(
+        {w for r in kb.red_flags.rules for c in r.checks for s in c.literals for w in s.split()}
+        | {"my", "i", "the", "back", "pain", "not", "no", "and"}
+    )
+    text = " ".join(data.draw(st.lists(st.sampled_from(words), max_size=25)))
+    assert _skipped_matches(kb, text) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "possible"),
+    [
+        (r"(lost|losing) (\w+ ){0,3}(weight|kg)", "i lost 6 kg", True),
+        (r"(lost|losing) (\w+ ){0,3}(weight|kg)", "i lost my keys", False),
+        (r"foot drop|drop foot", "my foot drops", True),
+        (r"(can not|unable to) lift (\w+ )?(foot|toes)", "i can lift my leg", False),
+        (r"\w+ing", "anything", True),  # nothing literal to require: always checked
+    ],
+)
+def test_literal_requirements(pattern: str, text: str, possible: bool) -> None:
+    check = LiteralCheck(re.compile(pattern))
+    assert check.may_match(present_literals(text, check.literals)) is possible
+    if not possible:
+        assert re.search(pattern, text) is None
