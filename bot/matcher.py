@@ -120,9 +120,10 @@ class Matcher:
         text = text[:MAX_CHARS_SCORED]
         screening = self._kb.red_flags.screen(text)
         red_flag, question = screening.hit, screening.question
+        sentences = [self._analyzer.words(sentence) for sentence in split_sentences(question)]
         # Scope is read from the question: "no pain, no injuries, just unfit" has none.
-        scope = assess_scope(self._analyzer.words(question), self._kb.lexicon)
-        ranked = self._rank(question, scope)
+        scope = assess_scope([word for words in sentences for word in words], self._kb.lexicon)
+        ranked = self._rank(self._piece_tokens(sentences), scope)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
         kinds = {
@@ -130,11 +131,11 @@ class Matcher:
         }
         return Ranking(tuple(ranked), kinds, red_flag, scope.outside)
 
-    def _rank(self, text: str, scope: Scope) -> list[Alternative]:
-        """Topics by combined score, best first, keeping each topic's best sentence."""
+    def _rank(self, pieces: list[list[str]], scope: Scope) -> list[Alternative]:
+        """Topics by combined score, best first, keeping each topic's best piece."""
         settings = self._settings
         best: dict[str, float] = {}
-        for tokens in self._piece_tokens(text):
+        for tokens in pieces:
             for topic, score in self._index.score(tokens).items():
                 if topic == OUT_OF_SCOPE and scope.about_the_back:
                     # The out-of-scope examples are about everything but the back.
@@ -147,14 +148,18 @@ class Matcher:
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 
-    def _piece_tokens(self, text: str) -> list[list[str]]:
+    def _piece_tokens(self, sentence_words: list[list[str]]) -> list[list[str]]:
         """Content tokens of the whole message, and of its last sentences if several.
 
         In a rambling message the question is nearly always at the end; the story
         before it still counts in the whole-message piece. Each sentence is
         analysed once and the whole message reuses those tokens.
         """
-        sentences = [self._content(sentence) for sentence in split_sentences(text)]
+        analyzer = self._analyzer
+        sentences = [
+            [t for t in analyzer.tokens_from_words(words) if analyzer.is_content(t)]
+            for words in sentence_words
+        ]
         pieces = [[token for sentence in sentences for token in sentence]]
         if len(sentences) > 1:
             # "Thanks! And when can I run again?": the question, not the thanks.
