@@ -51,6 +51,16 @@ class TopicIndex:
             for token, topics in self._counts.items()
         }
         self._unknown_idf = math.log(1 + topic_count) * settings.unknown_word_weight
+        # Per posting, both kinds of evidence are fixed: work them out once.
+        # A token in one of fifteen questions is weaker evidence than a keyword
+        # every phrasing shares; three uses count as full evidence.
+        self._evidence: dict[str, dict[str, tuple[float, float]]] = {
+            token: {
+                topic: (0.6 + 0.4 * min(1.0, count / 3), math.log((count + alpha) / alpha))
+                for topic, count in topics.items()
+            }
+            for token, topics in self._counts.items()
+        }
 
     def score(self, tokens: list[str]) -> dict[str, float]:
         """0-100 score of each candidate topic for one piece's distinct content tokens."""
@@ -79,21 +89,18 @@ class TopicIndex:
         """Word coverage per topic, and each topic's naive-Bayes evidence from present tokens."""
         weights = {token: self._idf.get(token, self._unknown_idf) for token in tokens}
         total = sum(weights.values())
-        alpha = self._settings.smoothing
         coverage: dict[str, float] = defaultdict(float)
         presence: dict[str, float] = defaultdict(float)
         for token in sorted(tokens, key=weights.__getitem__, reverse=True):
-            postings = self._counts.get(token, {})
+            postings = self._evidence.get(token, {})
             if len(postings) > _COMMON_POSTINGS and coverage:
                 # A token most topics use only adds to topics rarer tokens already
                 # found; walking its whole posting list would make a large KB slow.
                 postings = {t: postings[t] for t in coverage if t in postings}
-            for topic, count in postings.items():
-                # A token in one of fifteen questions is weaker evidence than a
-                # keyword every phrasing shares; three uses count as full evidence.
-                strength = 0.6 + 0.4 * min(1.0, count / 3)
-                coverage[topic] += weights[token] * strength / total
-                presence[topic] += math.log((count + alpha) / alpha)
+            share = weights[token] / total
+            for topic, (strength, bonus) in postings.items():
+                coverage[topic] += share * strength
+                presence[topic] += bonus
         return coverage, presence
 
     def _posterior(self, tokens: list[str], presence: dict[str, float]) -> dict[str, float]:
