@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.regex_literals import LiteralCheck, present_literals
+from bot.regex_literals import LiteralCheck, LiteralFinder
 from bot.text import normalise, split_sentences
 from bot.validation import FieldReader, Problems
 from bot.yaml_lines import line_of
@@ -91,8 +91,9 @@ class RedFlags:
     negation: Negation
 
     @cached_property
-    def literals(self) -> frozenset[str]:
-        return frozenset().union(*(rule.literals for rule in self.rules))
+    def finder(self) -> LiteralFinder:
+        """Every rule's literal words, to find in one pass which ones a text contains."""
+        return LiteralFinder(frozenset().union(*(rule.literals for rule in self.rules)))
 
     def find(self, text: str) -> RedFlagHit | None:
         """The most urgent non-negated rule hit in `text`, or None."""
@@ -109,7 +110,7 @@ class RedFlags:
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.
         # Substring tests first: a regex only runs where its literal words occur.
-        present = present_literals(whole, self.literals)
+        present = self.finder.present(whole)
         mentioned = [
             rule
             for rule in self.rules
@@ -117,17 +118,18 @@ class RedFlags:
         ]
         raw_clauses = split_clauses(text)
         clauses = [_mark_uncertainty(normalise(c), self.negation) for c in raw_clauses]
+        found = [self.finder.present(c) for c in clauses] if mentioned else []
         hits: list[RedFlagHit] = []
         for rule in mentioned:
             scopes = (
-                [(whole, "")]
+                [(whole, present, "")]
                 if rule.whole_message
-                else zip(clauses, [*clauses[1:], ""], strict=True)
+                else zip(clauses, found, [*clauses[1:], ""], strict=True)
             )
-            for plain, following in scopes:
+            for plain, literals, following in scopes:
                 if following in _ANSWERED_NO:
                     continue  # "Leaking? Nope." denies it in the next breath
-                phrase = _first_live_hit(rule, plain, self.negation)
+                phrase = _first_live_hit(rule, plain, literals, self.negation)
                 if phrase is not None:
                     hits.append(RedFlagHit(rule, phrase))
                     break
@@ -135,19 +137,18 @@ class RedFlags:
             return Screening(min(hits, key=lambda hit: LEVELS.index(hit.level)), text)
         kept = [
             raw
-            for raw, plain in zip(raw_clauses, clauses, strict=True)
-            if not _is_denial(plain, mentioned)
+            for index, (raw, plain) in enumerate(zip(raw_clauses, clauses, strict=True))
+            if not _is_denial(plain, found[index] if found else frozenset(), mentioned)
         ]
         if not kept or len(kept) == len(raw_clauses):
             return Screening(None, text)
         return Screening(None, ". ".join(kept))
 
 
-def _is_denial(plain: str, mentioned: list[Rule]) -> bool:
+def _is_denial(plain: str, present: frozenset[str], mentioned: list[Rule]) -> bool:
     words = plain.split()
     if not words:
         return False
-    present = present_literals(plain, frozenset().union(*(r.literals for r in mentioned)))
     if any(p.search(plain) for rule in mentioned for p in rule.candidates(present)):
         return True  # no live hit anywhere, so this mention is a negated one
     if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
@@ -176,8 +177,10 @@ def _mark_uncertainty(plain: str, negation: Negation) -> str:
     return negation.uncertain_pattern.sub("unsure", plain) if negation.uncertain else plain
 
 
-def _first_live_hit(rule: Rule, plain: str, negation: Negation) -> str | None:
-    for pattern in rule.candidates(present_literals(plain, rule.literals)):
+def _first_live_hit(
+    rule: Rule, plain: str, present: frozenset[str], negation: Negation
+) -> str | None:
+    for pattern in rule.candidates(present):
         for found in pattern.finditer(plain):
             if not _is_negated(plain, found.start(), found.end(), negation):
                 return found.group(0)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import ahocorasick
+
 try:  # the parser is private: if it moves, patterns simply run without a pre-check
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parser  # type: ignore[attr-defined]
@@ -81,6 +83,18 @@ class LiteralCheck:
         return frozenset().union(*self.requirements)
 
 
-def present_literals(text: str, literals: frozenset[str]) -> frozenset[str]:
-    """Which of `literals` occur in `text` (one substring test each)."""
-    return frozenset(literal for literal in literals if literal in text)
+class LiteralFinder:
+    """Finds which of many literals occur in a text in one pass (Aho-Corasick)."""
+
+    def __init__(self, literals: frozenset[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for literal in literals:
+            self._automaton.add_word(literal, literal)
+        if literals:
+            self._automaton.make_automaton()
+        self._empty = not literals
+
+    def present(self, text: str) -> frozenset[str]:
+        if self._empty:
+            return frozenset()
+        return frozenset(literal for _, literal in self._automaton.iter(text))

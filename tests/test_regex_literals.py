@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bench.quality import DATA, load_examples
 from bot.knowledge import KnowledgeBase
-from bot.regex_literals import LiteralCheck, present_literals
+from bot.regex_literals import LiteralCheck, LiteralFinder
 from bot.text import normalise
 
 
@@ -18,7 +18,7 @@ def _skipped_matches(kb: KnowledgeBase, text: str) -> list[str]:
     plain = normalise(text)
     wrong = []
     for rule in kb.red_flags.rules:
-        present = present_literals(plain, rule.literals)
+        present = LiteralFinder(rule.literals).present(plain)
         for check in rule.checks:
             if check.pattern.search(plain) and not check.may_match(present):
                 wrong.append(check.pattern.pattern)
@@ -56,6 +56,6 @@ def test_random_phrases_from_the_patterns_own_words(
 )
 def test_literal_requirements(pattern: str, text: str, possible: bool) -> None:
     check = LiteralCheck(re.compile(pattern))
-    assert check.may_match(present_literals(text, check.literals)) is possible
+    assert check.may_match(LiteralFinder(check.literals).present(text)) is possible
     if not possible:
         assert re.search(pattern, text) is None
