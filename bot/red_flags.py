@@ -116,6 +116,8 @@ class RedFlags:
             for rule in self.rules
             if any(pattern.search(whole) for pattern in rule.candidates(present))
         ]
+        if not mentioned and _DENIAL_WORDS.isdisjoint(whole.split()):
+            return Screening(None, text)  # nothing flagged, nothing denied: no clause work
         raw_clauses = split_clauses(text)
         clauses = [_mark_uncertainty(normalise(c), self.negation) for c in raw_clauses]
         found = [self.finder.present(c) for c in clauses] if mentioned else []
@@ -145,17 +147,22 @@ class RedFlags:
         return Screening(None, ". ".join(kept))
 
 
+_DENIAL_OPENERS = frozenset({"no", "not", "never", "nothing", "without", "zero"})
+_DENIAL_CLOSERS = frozenset({"fine", "ok", "okay", "normal", "good"})
+_DENIAL_WORDS = _DENIAL_OPENERS | _DENIAL_CLOSERS  # every denial cue contains one of these
+
+
 def _is_denial(plain: str, present: frozenset[str], mentioned: list[Rule]) -> bool:
     words = plain.split()
     if not words:
         return False
     if any(p.search(plain) for rule in mentioned for p in rule.candidates(present)):
         return True  # no live hit anywhere, so this mention is a negated one
-    if words[0] in {"no", "not", "never", "nothing", "without", "zero"}:
+    if words[0] in _DENIAL_OPENERS:
         return True
     if any(f" {cue} " in f" {plain} " for cue in ("do not have", "have not had", "no sign")):
         return True
-    return len(words) <= 6 and words[-1] in {"fine", "ok", "okay", "normal", "good"}
+    return len(words) <= 6 and words[-1] in _DENIAL_CLOSERS
 
 
 _ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not really", "no no"})
