@@ -32,13 +32,18 @@ class TopicIndex:
         settings: MatchSettings,
     ) -> None:
         self._settings = settings
-        self._scorer: Callable[..., float] = getattr(fuzz, settings.sentence_scorer)
+        # token_sort_ratio is ratio on sorted tokens: sort the questions once here
+        # and each query once, instead of inside every one of hundreds of comparisons.
+        self._presort = settings.sentence_scorer == "token_sort_ratio"
+        self._scorer: Callable[..., float] = (
+            fuzz.ratio if self._presort else getattr(fuzz, settings.sentence_scorer)
+        )
         self._documents: dict[str, list[str]] = {}
         self._counts: dict[str, dict[str, int]] = defaultdict(dict)  # token -> topic -> uses
         self._sizes: dict[str, int] = {}
         for topic, documents in tokenised.items():
             kept = [doc for doc in documents if doc]
-            self._documents[topic] = [" ".join(doc) for doc in kept]
+            self._documents[topic] = [self._joined(doc) for doc in kept]
             self._sizes[topic] = len(kept)
             for token, count in Counter(t for doc in kept for t in set(doc)).items():
                 self._counts[token][topic] = count
@@ -62,6 +67,9 @@ class TopicIndex:
             for token, topics in self._counts.items()
         }
 
+    def _joined(self, tokens: list[str]) -> str:
+        return " ".join(sorted(tokens) if self._presort else tokens)
+
     def score(self, tokens: list[str]) -> dict[str, float]:
         """0-100 score of each candidate topic for one piece's distinct content tokens."""
         if not tokens:
@@ -76,7 +84,7 @@ class TopicIndex:
         }
         candidates = sorted(blend, key=blend.__getitem__, reverse=True)
         candidates = candidates[: settings.candidate_topics]
-        query = " ".join(tokens)
+        query = self._joined(tokens)
         sentence_weight = 1 - settings.bayes_weight - settings.word_weight
         scores: dict[str, float] = {}
         for topic in candidates:
