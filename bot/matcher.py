@@ -27,6 +27,7 @@ OUT_OF_SCOPE = "~out-of-scope"
 MAX_ALTERNATIVES = 3
 MAX_CHARS_SCORED = 4_000  # a phone message is far shorter; bounds the work on pasted essays
 _MAX_PIECES = 2
+_WHOLE_SENTENCES = 4  # the closing part of a long story: enough context, bounded work
 
 
 @dataclass(frozen=True)
@@ -149,18 +150,18 @@ class Matcher:
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 
     def _piece_tokens(self, sentence_words: list[list[str]]) -> list[list[str]]:
-        """Content tokens of the whole message, and of its last sentences if several.
+        """Content tokens of the message (its last few sentences), and of its last sentences.
 
         In a rambling message the question is nearly always at the end; the story
-        before it still counts in the whole-message piece. Each sentence is
-        analysed once and the whole message reuses those tokens.
+        just before it still counts in the first piece. Each sentence is analysed
+        once and the pieces reuse those tokens.
         """
         analyzer = self._analyzer
         sentences = [
             [t for t in analyzer.tokens_from_words(words) if analyzer.is_content(t)]
             for words in sentence_words
         ]
-        pieces = [[token for sentence in sentences for token in sentence]]
+        pieces = [[token for sentence in sentences[-_WHOLE_SENTENCES:] for token in sentence]]
         if len(sentences) > 1:
             # "Thanks! And when can I run again?": the question, not the thanks.
             questions = [s for s in sentences if not set(s) <= _PLEASANTRIES]
