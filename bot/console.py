@@ -35,7 +35,7 @@ def run_console(kb: KnowledgeBase, *, token_set: bool, out: TextIO, stdin: TextI
             return 0
         text = line.strip()
         if shown is not None and text.isdigit() and 1 <= int(text) <= len(shown.buttons):
-            shown = answer_reply(kb, kb.topic(shown.buttons[int(text) - 1].topic))
+            shown = answer_reply(kb, kb.topic(shown.buttons[int(text) - 1].callback.value))
         elif text:
             shown = reply_for(kb, matcher.match(text))
         else:

@@ -19,6 +19,7 @@ class MatchSettings:
     confident_score: float  # best topic at or above this (and clear of the runner-up): answer
     confident_margin: float  # how far ahead of the second topic a confident answer must be
     clarify_score: float  # at or above this but not confident: "did you mean"; below: fallback
+    min_information: float  # a confident answer needs words this distinctive ("back" is not)
     bayes_weight: float  # share of the naive-Bayes posterior in the blended score
     word_weight: float  # share of word coverage; the rest is rapidfuzz's sentence score
     smoothing: float  # naive-Bayes additive smoothing (alpha)
@@ -38,6 +39,7 @@ DEFAULTS = MatchSettings(
     confident_score=60.0,
     confident_margin=0.0,
     clarify_score=20.0,
+    min_information=0.0,
     bayes_weight=0.4,
     word_weight=0.3,
     smoothing=1.0,
@@ -63,6 +65,7 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         confident_score=fields.number("confident_score", low=0, high=100),
         confident_margin=fields.number("confident_margin", low=0, high=100),
         clarify_score=fields.number("clarify_score", low=0, high=100),
+        min_information=fields.number("min_information", low=0, high=100),
         bayes_weight=fields.number("bayes_weight", low=0, high=1),
         word_weight=fields.number("word_weight", low=0, high=1),
         smoothing=fields.number("smoothing", low=0.01, high=10),

@@ -55,6 +55,7 @@ class Ranking:
     kinds: dict[str, TopicKind]
     red_flag: RedFlagHit | None
     outside_scope: bool
+    information: float = 0.0  # how distinctive the message's known words are (sum of IDF)
 
 
 def decide(ranking: Ranking, settings: MatchSettings) -> Match:
@@ -78,8 +79,10 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
     if ranking.outside_scope or best.topic == OUT_OF_SCOPE or best.score < settings.clarify_score:
         return Match("fallback", None, best.score, tuple(topics[:MAX_ALTERNATIVES]))
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if best.score >= settings.confident_score and best.score - runner_up >= (
-        settings.confident_margin
+    if (
+        best.score >= settings.confident_score
+        and best.score - runner_up >= settings.confident_margin
+        and ranking.information >= settings.min_information
     ):
         kind = ranking.kinds[best.topic]
         return Match(kind, best.topic, best.score, tuple(topics[1 : 1 + MAX_ALTERNATIVES]))
@@ -124,13 +127,15 @@ class Matcher:
         sentences = [self._analyzer.words(sentence) for sentence in split_sentences(question)]
         # Scope is read from the question: "no pain, no injuries, just unfit" has none.
         scope = assess_scope([word for words in sentences for word in words], self._kb.lexicon)
-        ranked = self._rank(self._piece_tokens(sentences), scope)
+        pieces = self._piece_tokens(sentences)
+        ranked = self._rank(pieces, scope)
+        information = max((self._index.information(piece) for piece in pieces), default=0.0)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
         kinds = {
             a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics
         }
-        return Ranking(tuple(ranked), kinds, red_flag, scope.outside)
+        return Ranking(tuple(ranked), kinds, red_flag, scope.outside, information)
 
     def _rank(self, pieces: list[list[str]], scope: Scope) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best piece."""

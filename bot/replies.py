@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape as _escape
 
+from bot.callback_data import Callback
 from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, Topic
 from bot.matcher import Match
 
@@ -14,10 +15,18 @@ MAX_RELATED_BUTTONS = 2
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button that opens a topic's answer."""
+    """An inline button: a topic's answer or a menu entry."""
 
     label: str
-    topic: str
+    callback: Callback
+
+    @classmethod
+    def topic(cls, label: str, topic_id: str) -> Button:
+        return cls(label, Callback("topic", topic_id))
+
+    @classmethod
+    def menu(cls, label: str, item: str) -> Button:
+        return cls(label, Callback("menu", item))
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ def escape(text: str) -> str:
 
 def _topic_buttons(kb: KnowledgeBase, topic_ids: list[str], limit: int) -> tuple[Button, ...]:
     chosen = [t for t in dict.fromkeys(topic_ids) if t in kb.topics][:limit]
-    return tuple(Button(kb.topics[t].title, t) for t in chosen)
+    return tuple(Button.topic(kb.topics[t].title, t) for t in chosen)
 
 
 def answer_reply(kb: KnowledgeBase, topic: Topic) -> Reply:
@@ -87,3 +96,75 @@ def reply_for(kb: KnowledgeBase, match: Match) -> Reply:
     if match.kind == "clarify":
         return clarify_reply(kb, match)
     return fallback_reply(kb)
+
+
+def welcome_reply() -> Reply:
+    """The /start message: what RunBack does, the disclaimer, and where to go next."""
+    return Reply(
+        "<b>Hi, I'm RunBack.</b> I help runners with low back pain: ask me anything in your "
+        'own words ("heat or ice?", "can I still do my long run?") and I\'ll answer '
+        "briefly, with my source. I'll also flag the warning signs that mean you should see "
+        "a doctor straight away.\n\n"
+        f"<i>{DISCLAIMER} I can't examine or diagnose you, and I never give doses.</i>",
+        (
+            Button.menu("Ask a question", "ask"),
+            Button.menu("See topics", "topics"),
+            Button.menu("Start a recovery plan", "plan"),
+        ),
+    )
+
+
+def help_reply() -> Reply:
+    return Reply(
+        "<b>How to use RunBack</b>\n"
+        'Just type your question, e.g. "is ibuprofen ok for my back?" or '
+        '"when can I run again?".\n\n'
+        "/topics - everything I can answer\n"
+        "/about - where my answers come from\n"
+        "/help - this message\n\n"
+        f"<i>{DISCLAIMER}</i>"
+    )
+
+
+def about_reply() -> Reply:
+    return Reply(
+        "<b>Where the answers come from</b>\n"
+        '• "How to Deal with Low Back Pain (and Still Run)" by Judi Ketteler (MapMyRun), '
+        "quoting Timothy Wilt, MD and Robert de las Alas, DO.\n"
+        "• The American College of Physicians guideline on noninvasive treatment of low "
+        "back pain (Annals of Internal Medicine, 2017), which that article reports.\n"
+        "• Warning signs follow NHS / NICE red-flag guidance.\n\n"
+        f"<i>{DISCLAIMER} See a doctor about anything that worries you.</i>"
+    )
+
+
+def topics_reply(kb: KnowledgeBase) -> Reply:
+    """Every answerable topic as a button (greetings and thanks left out)."""
+    shown = [t for t in kb.topics.values() if t.kind != "smalltalk"]
+    return Reply(
+        "<b>What I can help with</b> - tap a topic:",
+        tuple(Button.topic(t.title, t.id) for t in shown),
+    )
+
+
+def ask_prompt_reply() -> Reply:
+    return Reply("Go ahead: type your question in your own words.")
+
+
+def plan_coming_reply() -> Reply:
+    return Reply(
+        "Recovery plans with daily check-ins are coming soon. Until then, ask me anything "
+        "about getting back to running, or see /topics."
+    )
+
+
+def non_text_reply() -> Reply:
+    return Reply("I can only read text for now. Type your question and I'll do my best.")
+
+
+def unknown_command_reply() -> Reply:
+    return Reply("I don't know that command. Send /help to see what I can do.")
+
+
+STALE_BUTTON = "That button is out of date. Send /topics for the current list."
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."

@@ -67,6 +67,10 @@ class TopicIndex:
             for token, topics in self._counts.items()
         }
 
+    def information(self, tokens: list[str]) -> float:
+        """How much the known tokens say: the sum of their IDF weights ("back" alone: little)."""
+        return sum(self._idf[token] for token in tokens if token in self._idf)
+
     def _joined(self, tokens: list[str]) -> str:
         return " ".join(sorted(tokens) if self._presort else tokens)
 

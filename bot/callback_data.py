@@ -1,0 +1,60 @@
+"""Inline-button payloads: one compact, versioned format, at most 64 bytes.
+
+Telegram hands callback data back verbatim, and anyone can send any bytes, so
+decoding never raises: anything unknown, forged or from an older version is
+`None`, which the handlers answer as "this button is out of date".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+VERSION = "1"
+MAX_BYTES = 64  # Telegram's limit; PTB does not check it (BUTTON_DATA_INVALID)
+Action = Literal["topic", "menu"]
+MENU_ITEMS = ("ask", "topics", "plan", "help")
+_CODES: dict[Action, str] = {"topic": "t", "menu": "m"}
+_ACTIONS = {code: action for action, code in _CODES.items()}
+_VALUE = re.compile(r"^[a-z0-9-]{1,48}$")
+
+
+@dataclass(frozen=True)
+class Callback:
+    """What a button asks for: a topic's answer, or a menu entry."""
+
+    action: Action
+    value: str
+
+
+def encode(callback: Callback) -> str:
+    """`1:t:heat-and-ice`; raises ValueError for values a button must not carry."""
+    if not _VALUE.match(callback.value):
+        raise ValueError(f"callback value not allowed: {callback.value!r}")
+    data = f"{VERSION}:{_CODES[callback.action]}:{callback.value}"
+    if len(data.encode("utf-8")) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """The button's request, or None for anything stale, unknown or forged."""
+    if not data or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None
+    version, _, rest = data.partition(":")
+    code, _, value = rest.partition(":")
+    action = _ACTIONS.get(code)
+    if version != VERSION or action is None or not _VALUE.match(value):
+        return None
+    if action == "menu" and value not in MENU_ITEMS:
+        return None
+    return Callback(action, value)
+
+
+def topic_button(topic_id: str) -> str:
+    return encode(Callback("topic", topic_id))
+
+
+def menu_button(item: str) -> str:
+    return encode(Callback("menu", item))

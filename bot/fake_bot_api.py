@@ -1,0 +1,119 @@
+"""An in-process stand-in for Telegram's Bot API, behind PTB's `BaseRequest` seam.
+
+The playground and the end-to-end tests run the real `Application` through it:
+only Telegram's network is replaced. Every call is recorded (method and
+parameters as Python values) and answered the way Telegram would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 1_000_001,
+    "is_bot": True,
+    "first_name": "RunBack",
+    "username": "RunBackBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class _Failure:
+    status: int
+    description: str
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeBotApi(BaseRequest):
+    """Records calls; answers like Telegram; can be told to fail the next call of a method."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    _failures: dict[str, deque[_Failure]] = field(default_factory=dict)
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    def fail_next(
+        self, method: str, status: int, description: str, retry_after: int | None = None
+    ) -> None:
+        self._failures.setdefault(method, deque()).append(
+            _Failure(status, description, retry_after)
+        )
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        """Parameters of every recorded call of `method`, oldest first."""
+        return [call.params for call in self.calls if call.method == method]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(ApiCall(api_method, params))
+        queued = self._failures.get(api_method)
+        if queued:
+            failure = queued.popleft()
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": failure.status,
+                "description": failure.description,
+            }
+            if failure.retry_after is not None:
+                body["parameters"] = {"retry_after": failure.retry_after}
+            return failure.status, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return []
+        if method in {"sendMessage", "editMessageText", "sendPhoto"}:
+            chat_id = int(params.get("chat_id", 0))
+            message: dict[str, Any] = {
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+            }
+            if "text" in params:
+                message["text"] = params["text"]
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        return True

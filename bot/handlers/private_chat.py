@@ -1,0 +1,87 @@
+"""Private chat: commands, free-text questions, buttons and non-text messages."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import replies
+from bot.callback_data import decode
+from bot.knowledge import KnowledgeBase
+from bot.replies import Reply
+from bot.services import services_of
+from bot.telegram_replies import send_reply
+
+
+async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await send_reply(context.bot, chat.id, reply)
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome, disclaimer and the three ways in."""
+    await _send(update, context, replies.welcome_reply())
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """How to use the bot."""
+    await _send(update, context, replies.help_reply())
+
+
+async def on_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Where the answers come from."""
+    await _send(update, context, replies.about_reply())
+
+
+async def on_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every topic as a button."""
+    await _send(update, context, replies.topics_reply(services_of(context.bot_data).kb))
+
+
+async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A runner's own words: red flags first, then an answer, a 'did you mean' or a fallback."""
+    message = update.message
+    if message is None or message.text is None:
+        return
+    services = services_of(context.bot_data)
+    match = services.matcher.match(message.text)
+    await _send(update, context, replies.reply_for(services.kb, match))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tapped button: answer the callback first, then send what it asked for."""
+    query = update.callback_query
+    if query is None:
+        return
+    callback = decode(query.data)
+    kb = services_of(context.bot_data).kb
+    if callback is None or (callback.action == "topic" and callback.value not in kb.topics):
+        await query.answer(replies.STALE_BUTTON)
+        return
+    await query.answer()
+    if callback.action == "topic":
+        reply = replies.answer_reply(kb, kb.topic(callback.value))
+    else:
+        reply = _menu_reply(callback.value, kb)
+    await _send(update, context, reply)
+
+
+def _menu_reply(item: str, kb: KnowledgeBase) -> Reply:
+    if item == "topics":
+        return replies.topics_reply(kb)
+    if item == "plan":
+        return replies.plan_coming_reply()
+    if item == "help":
+        return replies.help_reply()
+    return replies.ask_prompt_reply()
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, stickers, voice, locations, documents: we read text."""
+    await _send(update, context, replies.non_text_reply())
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command we don't have."""
+    await _send(update, context, replies.unknown_command_reply())

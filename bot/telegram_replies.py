@@ -1,0 +1,38 @@
+"""Sending a `Reply`: HTML, escaped text, split at 4,096, buttons on the last part."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
+from bot.callback_data import encode
+from bot.message_split import split_message
+from bot.replies import Reply
+
+BUTTONS_PER_ROW = 2
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    buttons = [
+        InlineKeyboardButton(b.label, callback_data=encode(b.callback)) for b in reply.buttons
+    ]
+    if not buttons:
+        return None
+    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, reply_to_message_id: int | None = None
+) -> None:
+    parts = split_message(reply.html)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await bot.send_message(
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply) if last else None,
+            reply_to_message_id=reply_to_message_id if index == 0 else None,
+            disable_web_page_preview=True,
+        )

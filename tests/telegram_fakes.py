@@ -1,0 +1,66 @@
+"""Building real Telegram updates (as JSON, the way the Bot API sends them) for tests."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+TOKEN = "123456:TEST-TOKEN-not-real"
+_ids = itertools.count(1)
+
+
+def user(user_id: int = 501, first_name: str = "Ana") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+
+
+def private_chat(chat_id: int = 501) -> dict[str, Any]:
+    return {"id": chat_id, "type": "private", "first_name": "Ana"}
+
+
+def message(text: str | None = None, chat_id: int = 501, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": private_chat(chat_id),
+        "from": user(chat_id),
+        **extra,
+    }
+    if text is not None:
+        body["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0]
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return {"update_id": next(_ids), "message": body}
+
+
+def edited(text: str, chat_id: int = 501) -> dict[str, Any]:
+    update = message(text, chat_id)
+    update["edited_message"] = update.pop("message")
+    update["edited_message"]["edit_date"] = int(time.time())
+    return update
+
+
+def button_press(data: str, chat_id: int = 501, message_id: int = 77) -> dict[str, Any]:
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": user(chat_id),
+            "chat_instance": "ci-1",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": private_chat(chat_id),
+                "text": "earlier message",
+            },
+        },
+    }
+
+
+async def feed(app: Application, update: dict[str, Any]) -> None:  # type: ignore[type-arg]
+    await app.process_update(Update.de_json(update, app.bot))
