@@ -40,7 +40,7 @@ async def test_start_up_registers_commands_for_private_and_group_chats(bot: Bot)
     _, api = bot
     scopes = [call["scope"]["type"] for call in api.sent("setMyCommands")]
     assert scopes == ["all_private_chats", "all_group_chats"]
-    assert [c.method for c in api.calls][0] == "getMe"
+    assert api.calls[0].method == "getMe"
 
 
 async def test_start_welcomes_with_disclaimer_and_three_buttons(bot: Bot) -> None:

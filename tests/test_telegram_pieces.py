@@ -64,7 +64,7 @@ def test_emoji_count_twice() -> None:
     ],
 )
 def test_bad_settings_give_one_clear_line(env: dict[str, str], message: str) -> None:
-    with pytest.raises(SettingsError, match="^.*$") as caught:
+    with pytest.raises(SettingsError) as caught:
         settings_from(env)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
