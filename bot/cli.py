@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
-import os
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,10 +13,15 @@ from typing import TextIO
 
 from bot.cli_render import render_numbered
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.logging_setup import configure_logging
 from bot.matcher import Match, Matcher
+from bot.playground import run_playground
 from bot.replies import Reply, reply_for
+from bot.runner import run_telegram
+from bot.settings import SettingsError, load_settings
 
 EXIT_INVALID_KB = 1
+EXIT_BAD_CONFIG = 2
 
 
 def _load_or_report(directory: Path, err: TextIO) -> KnowledgeBase | None:
@@ -82,8 +88,19 @@ def main(
         return 0
     if args.command == "ask":
         return _ask(args, kb, out, stdin)
-    from bot.console import run_console
+    return _run(kb, stdin, out, err)
 
-    return run_console(
-        kb, token_set=bool(os.environ.get("TELEGRAM_BOT_TOKEN")), out=out, stdin=stdin
-    )
+
+def _run(kb: KnowledgeBase, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """With a token: Telegram. Without: the local playground."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=err)
+        return EXIT_BAD_CONFIG
+    secrets = [s for s in (settings.token, settings.webhook_secret) if s]
+    configure_logging(settings.log_level if settings.token else logging.WARNING, secrets, err)
+    if settings.token is None:
+        return asyncio.run(run_playground(kb, stdin, out))
+    run_telegram(settings, kb)
+    return 0

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
         timeout=60,
         check=False,
+        env={**base, "TELEGRAM_BOT_TOKEN": "", **(env or {})},
     )
 
 
@@ -75,11 +82,39 @@ def test_ask_reads_one_message_per_line_from_stdin() -> None:
     assert "emergency department" in lines[1]["text"]
 
 
-def test_local_chat_answers_and_follows_a_numbered_button() -> None:
-    result = run_bot(stdin="should I see a physio\n1\nquit\n")
-    assert result.returncode == 0
-    assert "not medical advice" in result.stdout
-    _, first, picked, _ = result.stdout.split("you> ")
-    assert "physical therap" in first.lower()
-    label = first.split("  [1] ")[1].splitlines()[0]
-    assert picked.startswith(f"<b>{label}</b>")  # the first button's topic, answered
+def test_playground_is_the_real_bot_in_a_terminal(tmp_path: Path) -> None:
+    result = run_bot(
+        stdin="should I see a physio\n1\n9\nI wet myself on my run\nquit\n", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "TELEGRAM_BOT_TOKEN" in out.splitlines()[1]  # how to connect a real token
+    welcome, physio, picked, stale, urgent, bye = (
+        out.split("\nyou> ")[0:1] + out.split("you> ")[1:]
+    )
+    assert "not medical advice" in welcome
+    assert "[3] Start a recovery plan" in welcome
+    assert "physical therap" in physio.lower()
+    label = physio.split("  [1] ")[1].splitlines()[0]
+    assert picked.strip().startswith(f"RunBack: {label}")
+    # "9" is no button here: it goes to the bot as a message and gets a short reply.
+    assert "RunBack:" in stale
+    assert "Source:" not in stale
+    assert "emergency department" in urgent
+    assert "Bye" in bye
+    assert "<b>" not in out  # HTML is rendered for the terminal
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN does not look like"),
+        ({"DEFAULT_TIMEZONE": "Narnia/Cair"}, "DEFAULT_TIMEZONE"),
+    ],
+)
+def test_bad_configuration_is_one_line_and_exit_2(env: dict[str, str], message: str) -> None:
+    result = run_bot(env=env)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert "not-a-token" not in result.stderr
