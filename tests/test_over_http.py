@@ -1,0 +1,75 @@
+"""The bot over real HTTP against a Bot API-compatible server on 127.0.0.1,
+with DEBUG logging on: start-up, a question, a button press, shutdown, and
+not one log line containing the token."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from bot.app import build_application, start_up
+from bot.knowledge import KnowledgeBase
+from bot.logging_setup import configure_logging
+from bot.matcher import Matcher
+from tests.bot_api_server import BotApiServer
+from tests.telegram_fakes import TOKEN, button_press, message
+
+
+@pytest.fixture
+def debug_log() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    configure_logging(logging.DEBUG, [TOKEN], stream)
+    yield stream
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out waiting for the bot")
+
+
+async def test_conversation_over_http(
+    kb: KnowledgeBase, matcher: Matcher, debug_log: io.StringIO
+) -> None:
+    with BotApiServer(TOKEN) as server:
+        app = build_application(TOKEN, kb, base_url=server.base_url, matcher=matcher)
+        await start_up(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        try:
+            server.queue_update(message("heat or ice for my lower back?", chat_id=777))
+            await _until(lambda: len(server.sent("sendMessage")) == 1)
+            answer = server.sent("sendMessage")[0]
+            assert answer["chat_id"] == "777"
+            assert "Heat" in answer["text"]
+            assert answer["parse_mode"] == "HTML"
+            keyboard = json.loads(answer["reply_markup"])["inline_keyboard"]
+            server.queue_update(button_press(keyboard[0][0]["callback_data"], chat_id=777))
+            await _until(lambda: len(server.sent("sendMessage")) == 2)
+            assert len(server.sent("answerCallbackQuery")) == 1
+            assert server.sent("sendMessage")[1]["text"].startswith(
+                f"<b>{keyboard[0][0]['text']}</b>"
+            )
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+    methods = server.methods()
+    assert methods[0] == "getMe"
+    assert {"deleteWebhook", "setMyCommands", "getUpdates"} <= set(methods)
+    logged = debug_log.getvalue()
+    assert "getUpdates" in logged or "sendMessage" in logged  # DEBUG really logged the calls
+    assert TOKEN not in logged
+    assert TOKEN.split(":")[1] not in logged
