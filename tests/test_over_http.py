@@ -8,7 +8,13 @@ import asyncio
 import io
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +79,37 @@ async def test_conversation_over_http(
     assert "getUpdates" in logged or "sendMessage" in logged  # DEBUG really logged the calls
     assert TOKEN not in logged
     assert TOKEN.split(":")[1] not in logged
+
+
+def test_python_m_bot_runs_against_a_bot_api_server(tmp_path: Path) -> None:
+    """The real entry point, configured only by environment variables, as a black box."""
+    with BotApiServer(TOKEN) as server:
+        server.queue_update(message("can I take ibuprofen for my back?", chat_id=4242))
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "LOG_LEVEL": "DEBUG",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not server.sent("sendMessage") and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=30)
+    [answer] = server.sent("sendMessage")
+    assert answer["chat_id"] == "4242"
+    assert "NSAIDs" in answer["text"]
+    assert {"getMe", "deleteWebhook", "setMyCommands"} <= set(server.methods())
+    assert process.returncode == 0, stderr[-2000:]
+    assert "DEBUG" in stderr
+    assert TOKEN not in stderr
