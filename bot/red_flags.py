@@ -95,6 +95,40 @@ class RedFlags:
         """Every rule's literal words, to find in one pass which ones a text contains."""
         return LiteralFinder(frozenset().union(*(rule.literals for rule in self.rules)))
 
+    @cached_property
+    def _checks_by_literal(self) -> dict[str, list[tuple[Rule, LiteralCheck]]]:
+        index: dict[str, list[tuple[Rule, LiteralCheck]]] = {}
+        for rule in self.rules:
+            for check in rule.checks:
+                for literal in check.literals:
+                    index.setdefault(literal, []).append((rule, check))
+        return index
+
+    @cached_property
+    def _unconditional(self) -> list[tuple[Rule, LiteralCheck]]:
+        """Checks with no literal requirement: their regex always runs."""
+        return [
+            (rule, check) for rule in self.rules for check in rule.checks if not check.literals
+        ]
+
+    def _mentioned(self, whole: str, present: frozenset[str]) -> list[Rule]:
+        """Rules with a pattern matching somewhere (negated or not).
+
+        Substring tests first: only checks whose literal words occur are looked
+        at, and a regex only runs when all of its required literals are there.
+        """
+        touched = {
+            id(check): (rule, check)
+            for literal in present
+            for rule, check in self._checks_by_literal.get(literal, ())
+        }
+        touched.update({id(check): (rule, check) for rule, check in self._unconditional})
+        hit: set[str] = set()
+        for rule, check in touched.values():
+            if rule.id not in hit and check.may_match(present) and check.pattern.search(whole):
+                hit.add(rule.id)
+        return [rule for rule in self.rules if rule.id in hit]
+
     def find(self, text: str) -> RedFlagHit | None:
         """The most urgent non-negated rule hit in `text`, or None."""
         return self.screen(text).hit
@@ -106,20 +140,15 @@ class RedFlags:
         about numbness or legs: when nothing is a live hit, clauses that only
         deny something ("no fever", "bladder fine") are dropped from the question.
         """
-        whole = _mark_uncertainty(normalise(text), self.negation)
+        raw_clauses = split_clauses(text)
+        clauses = [_mark_uncertainty(c, self.negation) for c in _normalise_all(raw_clauses)]
+        whole = " ".join(clauses)
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.
-        # Substring tests first: a regex only runs where its literal words occur.
         present = self.finder.present(whole)
-        mentioned = [
-            rule
-            for rule in self.rules
-            if any(pattern.search(whole) for pattern in rule.candidates(present))
-        ]
+        mentioned = self._mentioned(whole, present)
         if not mentioned and _DENIAL_WORDS.isdisjoint(whole.split()):
             return Screening(None, text)  # nothing flagged, nothing denied: no clause work
-        raw_clauses = split_clauses(text)
-        clauses = [_mark_uncertainty(normalise(c), self.negation) for c in raw_clauses]
         found = [self.finder.present(c) for c in clauses] if mentioned else []
         hits: list[RedFlagHit] = []
         for rule in mentioned:
@@ -145,6 +174,24 @@ class RedFlags:
         if not kept or len(kept) == len(raw_clauses):
             return Screening(None, text)
         return Screening(None, ". ".join(kept))
+
+
+_CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses
+
+
+def _normalise_all(raw_clauses: list[str]) -> list[str]:
+    """normalise() of each clause, in one call (it is the costly step)."""
+    if not raw_clauses:
+        return []
+    clauses: list[list[str]] = [[]]
+    for word in normalise(f" {_CLAUSE_MARK} ".join(raw_clauses)).split():
+        if word == _CLAUSE_MARK:
+            clauses.append([])
+        else:
+            clauses[-1].append(word)
+    if len(clauses) != len(raw_clauses):  # someone typed the marker itself
+        return [normalise(clause) for clause in raw_clauses]
+    return [" ".join(words) for words in clauses]
 
 
 _DENIAL_OPENERS = frozenset({"no", "not", "never", "nothing", "without", "zero"})

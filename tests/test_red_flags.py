@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
+from bot.red_flags import _normalise_all
+from bot.text import normalise
 
 EMERGENCY = [
     "I can't feel it when I wipe",
@@ -74,3 +78,9 @@ def test_emergency_outranks_soon_in_one_message(matcher: Matcher) -> None:
     match = matcher.match("I have a fever and I wet myself on my run")
     assert match.red_flag is not None
     assert match.red_flag.level == "emergency"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40) | st.just("zzclausebreakzz"), max_size=8))
+def test_clauses_normalised_together_equal_one_by_one(raw: list[str]) -> None:
+    assert _normalise_all(raw) == [normalise(clause) for clause in raw]
