@@ -50,11 +50,3 @@ def decode(data: str | None) -> Callback | None:
     if action == "menu" and value not in MENU_ITEMS:
         return None
     return Callback(action, value)
-
-
-def topic_button(topic_id: str) -> str:
-    return encode(Callback("topic", topic_id))
-
-
-def menu_button(item: str) -> str:
-    return encode(Callback("menu", item))
