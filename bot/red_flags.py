@@ -38,6 +38,7 @@ class Rule:
     says: str
     patterns: tuple[re.Pattern[str], ...]
     whole_message: bool = False  # match across sentences, not clause by clause
+    others_cancel: bool = False  # "my grandad had cancer": someone else's history is no hit
 
     @cached_property
     def checks(self) -> tuple[LiteralCheck, ...]:
@@ -58,6 +59,7 @@ class Negation:
     before: tuple[str, ...]
     after: tuple[str, ...]
     uncertain: tuple[str, ...]
+    others: frozenset[str] = frozenset()
 
     @cached_property
     def uncertain_pattern(self) -> re.Pattern[str]:
@@ -236,7 +238,9 @@ def _first_live_hit(
 ) -> str | None:
     for pattern in rule.candidates(present):
         for found in pattern.finditer(plain):
-            if not _is_negated(plain, found.start(), found.end(), negation):
+            if _is_negated(plain, found.start(), found.end(), negation):
+                continue
+            if not (rule.others_cancel and _about_someone_else(plain[: found.start()], negation)):
                 return found.group(0)
     return None
 
@@ -247,6 +251,12 @@ def _contains_cue(words: list[str], cues: tuple[str, ...]) -> bool:
 
 
 _BARE_NEGATIONS = frozenset({"not", "no", "never"})
+# "urine is not coming", "it is not working": a failing body, not a denial.
+_FAILING = frozenset(
+    {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
+)
+# "I can not pass water", "could not lift my foot": inability is the symptom.
+_INABILITY = re.compile(r"\b(can|could|cannot) not\b")
 _COPULAS = frozenset({"is", "are", "was", "were", "am", "be", "been", "feel", "feels", "felt"})
 
 
@@ -257,16 +267,29 @@ def _negated_inside(span: list[str]) -> bool:
     "for no reason" are symptoms the patterns describe, not denials.
     """
     return any(
-        word in _BARE_NEGATIONS and span[index - 1] in _COPULAS
+        word in _BARE_NEGATIONS
+        and span[index - 1] in _COPULAS
+        and (index + 1 >= len(span) or span[index + 1] not in _FAILING)
         for index, word in enumerate(span)
         if index > 0
     )
 
 
+def _about_someone_else(before_text: str, negation: Negation) -> bool:
+    """ "my toddler has had a temperature": a third party just before, and no "I" since."""
+    words = before_text.split()[-negation.window - 2 :]
+    for index in range(len(words) - 1, -1, -1):
+        if words[index] in {"i", "me", "myself"}:
+            return False
+        if words[index] in negation.others:
+            return True
+    return False
+
+
 def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
     if _negated_inside(plain[start:end].split()):
         return True
-    before = plain[:start].split()[-negation.window :]
+    before = _INABILITY.sub("unable", plain[:start]).split()[-negation.window :]
     # Only a cue right after the symptom describes it ("bladder fine"); further
     # on it usually describes something else ("a fever, otherwise fine").
     after = plain[end:].split()[:2]
@@ -289,7 +312,10 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         problems.add(path, line, "each red-flag rule must be a mapping")
         return None
     fields = FieldReader(path, raw, problems, f"red-flag rule '{raw.get('id')}'")
-    fields.check_known({"id", "level", "says", "patterns", "scope"})
+    fields.check_known({"id", "level", "says", "patterns", "scope", "others_cancel"})
+    others_cancel = raw.get("others_cancel", False)
+    if not isinstance(others_cancel, bool):
+        problems.add(path, line_of(raw, "others_cancel"), "others_cancel must be true or false")
     scope = raw.get("scope", "clause")
     if scope not in {"clause", "message"}:
         problems.add(path, line_of(raw, "scope"), "scope must be 'clause' or 'message'")
@@ -306,7 +332,14 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         for index, item in enumerate(raw_patterns)
     ]
     patterns = tuple(pattern for pattern in compiled if pattern is not None)
-    return Rule(fields.text("id"), level, fields.text("says"), patterns, scope == "message")
+    return Rule(
+        fields.text("id"),
+        level,
+        fields.text("says"),
+        patterns,
+        whole_message=scope == "message",
+        others_cancel=others_cancel is True,
+    )
 
 
 def _parse_negation(path: Path, raw: Any, problems: Problems) -> Negation:
@@ -314,12 +347,13 @@ def _parse_negation(path: Path, raw: Any, problems: Problems) -> Negation:
         problems.add(path, line_of(raw), "'negation' must be a mapping")
         return Negation(0, (), (), ())
     fields = FieldReader(path, raw, problems, "negation")
-    fields.check_known({"window", "before", "after", "uncertain"})
+    fields.check_known({"window", "before", "after", "uncertain", "others"})
     return Negation(
         window=int(fields.number("window", low=1, high=20)),
         before=tuple(normalise(cue) for cue in fields.texts("before")),
         after=tuple(normalise(cue) for cue in fields.texts("after")),
         uncertain=tuple(normalise(cue) for cue in fields.texts("uncertain", required=False)),
+        others=frozenset(normalise(w) for w in fields.texts("others", required=False)),
     )
 
 

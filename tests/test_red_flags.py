@@ -32,7 +32,7 @@ SOON = [
     "back getting steadily worse every week",
     "I'm 62, never had back trouble, and now it aches and I can't think why",
     "not sure if I have a fever but my back is sore",
-    "osteoporosis and I slipped on the stairs",
+    "I have osteoporosis and knocked my back on a door frame",
 ]
 DENIED = [
     ("no fever, no numbness, just stiff - heat or ice?", "heat-and-ice"),
