@@ -56,6 +56,7 @@ class Ranking:
     red_flag: RedFlagHit | None
     outside_scope: bool
     information: float = 0.0  # how distinctive the message's known words are (sum of IDF)
+    about_pain: bool = True  # names the back, pain or an injury at all
 
 
 def decide(ranking: Ranking, settings: MatchSettings) -> Match:
@@ -69,6 +70,8 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
     alarm = next((a for a in topics if a.topic == RED_FLAGS_TOPIC), None)
     if (
         alarm is not None
+        and ranking.about_pain
+        and not ranking.outside_scope
         and alarm.score >= settings.red_flag_score
         and alarm.score >= best.score - settings.red_flag_margin
     ):
@@ -135,7 +138,9 @@ class Matcher:
         kinds = {
             a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics
         }
-        return Ranking(tuple(ranked), kinds, red_flag, scope.outside, information)
+        return Ranking(
+            tuple(ranked), kinds, red_flag, scope.outside, information, scope.about_pain
+        )
 
     def _rank(self, pieces: list[list[str]], scope: Scope) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best piece."""
