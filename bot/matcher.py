@@ -130,8 +130,13 @@ class Matcher:
         sentences = [self._analyzer.words(sentence) for sentence in split_sentences(question)]
         # Scope is read from the question: "no pain, no injuries, just unfit" has none.
         scope = assess_scope([word for words in sentences for word in words], self._kb.lexicon)
+        # "no injuries, just unfit - how do I start running?": pain denied outright.
+        denied_pain = not scope.about_pain and any(
+            assess_scope(denial.split(), self._kb.lexicon).about_pain
+            for denial in screening.denials
+        )
         pieces = self._piece_tokens(sentences)
-        ranked = self._rank(pieces, scope)
+        ranked = self._rank(pieces, scope, denied_pain)
         information = max((self._index.information(piece) for piece in pieces), default=0.0)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
@@ -142,7 +147,7 @@ class Matcher:
             tuple(ranked), kinds, red_flag, scope.outside, information, scope.about_pain
         )
 
-    def _rank(self, pieces: list[list[str]], scope: Scope) -> list[Alternative]:
+    def _rank(self, pieces: list[list[str]], scope: Scope, denied_pain: bool) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best piece."""
         settings = self._settings
         best: dict[str, float] = {}
@@ -154,6 +159,8 @@ class Matcher:
                 elif not scope.about_pain and topic in self._answer_topics:
                     # Nothing says pain or injury: "is yoga good for flexibility".
                     score *= settings.no_pain_discount
+                    if denied_pain:
+                        score *= settings.no_pain_discount
                 if score > best.get(topic, -1.0):
                     best[topic] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))

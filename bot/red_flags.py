@@ -84,6 +84,7 @@ class Screening:
 
     hit: RedFlagHit | None
     question: str
+    denials: tuple[str, ...] = ()  # the normalised clauses dropped as denials
 
 
 @dataclass(frozen=True)
@@ -168,14 +169,15 @@ class RedFlags:
                     break
         if hits:
             return Screening(min(hits, key=lambda hit: LEVELS.index(hit.level)), text)
-        kept = [
-            raw
-            for index, (raw, plain) in enumerate(zip(raw_clauses, clauses, strict=True))
-            if not _is_denial(plain, found[index] if found else frozenset(), mentioned)
+        denied = [
+            _is_denial(plain, found[index] if found else frozenset(), mentioned)
+            for index, plain in enumerate(clauses)
         ]
+        kept = [raw for raw, is_denial in zip(raw_clauses, denied, strict=True) if not is_denial]
         if not kept or len(kept) == len(raw_clauses):
             return Screening(None, text)
-        return Screening(None, ". ".join(kept))
+        denials = tuple(p for p, is_denial in zip(clauses, denied, strict=True) if is_denial)
+        return Screening(None, ". ".join(kept), denials)
 
 
 _CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses

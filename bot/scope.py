@@ -51,10 +51,14 @@ def _phrases(words: list[str]) -> set[str]:
 
 
 def _without_idioms(words: list[str], idioms: frozenset[str]) -> list[str]:
-    """Words with idioms like "back to back" or "get back to" blanked out."""
+    """Words with the "back" of idioms like "back to back" or "get back to" blanked out.
+
+    Only "back" goes: in "the back of my heel" the heel still counts.
+    """
     text = f" {' '.join(words)} "
     for idiom in idioms:
-        text = text.replace(f" {idiom} ", " _ " * len(idiom.split()))
+        if f" {idiom} " in text:
+            text = text.replace(f" {idiom} ", f" {idiom.replace('back', '_')} ")
     return text.split()
 
 
