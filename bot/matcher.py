@@ -12,10 +12,11 @@ their last sentences; each topic keeps its best piece.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from bot.analysis import CONCEPT_MARK, Analyzer
-from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind
+from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind, load_knowledge
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
 from bot.scope import Scope, assess_scope
@@ -187,3 +188,14 @@ class Matcher:
 
 
 _PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})
+
+
+@cache
+def default_matcher() -> Matcher:
+    """The matcher over the shipped knowledge base, built on first use."""
+    return Matcher(load_knowledge())
+
+
+def match(text: str) -> Match:
+    """`Matcher.match` on the shipped knowledge base: `match("tylenol or advil??")`."""
+    return default_matcher().match(text)

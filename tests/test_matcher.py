@@ -89,3 +89,11 @@ def test_any_mix_of_known_words_gives_a_well_formed_match(
     matcher: Matcher, words: list[str]
 ) -> None:
     _check_shape(matcher.match(" ".join(words)))
+
+
+def test_module_level_match_uses_the_shipped_knowledge_base() -> None:
+    from bot.matcher import match
+
+    result = match("can I still do my long run sunday")
+    assert (result.kind, result.topic) == ("answer", "running-with-pain")
+    assert all(alt.topic != result.topic for alt in result.alternatives)
