@@ -19,7 +19,9 @@ from bench.quality import (
     GENERALISATION,
     LABELLED,
     OOS_PROBE,
+    OOS_PROBE2,
     RED_FLAG_PROBE,
+    RED_FLAG_PROBE2,
     Example,
     load_examples,
 )
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "--file",
         type=Path,
         nargs="+",
-        default=[LABELLED, GENERALISATION, OOS_PROBE, RED_FLAG_PROBE],
+        default=[LABELLED, GENERALISATION, OOS_PROBE, OOS_PROBE2, RED_FLAG_PROBE, RED_FLAG_PROBE2],
     )
     parser.add_argument("--floor", type=float, default=0.92, help="minimum abstention")
     args = parser.parse_args(argv)

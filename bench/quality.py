@@ -25,6 +25,7 @@ GENERALISATION = DATA / "generalisation.yaml"
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
+OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
 
 
@@ -114,7 +115,15 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         type=Path,
-        default=[LABELLED, GENERALISATION, RED_FLAG_PROBE, RED_FLAG_PROBE2, OOS_PROBE, UNSEEN],
+        default=[
+            LABELLED,
+            GENERALISATION,
+            RED_FLAG_PROBE,
+            RED_FLAG_PROBE2,
+            OOS_PROBE,
+            OOS_PROBE2,
+            UNSEEN,
+        ],
     )
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args(argv)

@@ -35,6 +35,7 @@ _OWNER_VERBS = frozenset(
 _BACK_WORDS = frozenset({"back", "pain", "sciatica", "disc", "spasms", "spine"})
 _THEIR_BACK = ("his back", "her back", "its back")
 _FIRST_PERSON = frozenset({"i", "me", "myself"})
+_OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 6
 
 
@@ -64,17 +65,25 @@ def _without_idioms(words: list[str], idioms: frozenset[str]) -> list[str]:
 
 def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     """ "my mum has had back pain for years", "my dog hurt his back": not the runner's."""
-    for index, word in enumerate(words):
-        if word not in lexicon.other_subjects:
-            continue
-        window = words[index + 1 : index + 1 + _OWNER_WINDOW]
-        if "i" in window:
-            continue  # "my wife says I ..." is still the runner talking about themself
-        if _OWNER_VERBS & set(window) and _BACK_WORDS & set(window):
-            return True
-    if _FIRST_PERSON & set(words):
-        return False  # "my aunt swears by it for her back ... should I try it?"
     text = f" {' '.join(words)} "
+    subjects = lexicon.other_subjects
+    asked_for = any(
+        word in subjects and words[index - 2 : index] == ["for", "my"]
+        for index, word in enumerate(words)
+        if index >= 2
+    )
+    if asked_for:
+        return True  # "where can I find a tai chi class for my grandmother?"
+    if _FIRST_PERSON & set(words) or any(f" my {part} " in text for part in _OWN_BACK):
+        return False  # the runner talks about themself: "my aunt swears by it ... should I?"
+    for index, word in enumerate(words):
+        if word not in subjects:
+            continue
+        if index and words[index - 1] == "my":
+            return True  # "should my runners do core on easy days?": asking for others
+        window = set(words[index + 1 : index + 1 + _OWNER_WINDOW])
+        if _OWNER_VERBS & window and _BACK_WORDS & window:
+            return True  # "she keeps getting back spasms"
     return any(f" {phrase} " in text for phrase in _THEIR_BACK)
 
 
@@ -84,9 +93,11 @@ def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
     about_the_back = bool(phrases & lexicon.back_context)
     about_pain = about_the_back or bool(phrases & lexicon.pain_context)
     if phrases & lexicon.surface_complaints:
-        outside = True  # "sunburnt my back": the skin, not back pain
-    elif about_the_back:
-        outside = _someone_elses(words, lexicon)
-    else:
+        outside = True  # "sunburnt my back", "for my physio exam": not back pain
+    elif _someone_elses(words, lexicon):
+        outside = True
+    elif not about_the_back:
         outside = bool(phrases & (lexicon.other_body_parts | lexicon.other_complaints))
+    else:
+        outside = False
     return Scope(about_the_back, about_pain, outside)
