@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from bot.lexicon import Lexicon, parse_lexicon
 from bot.match_settings import MatchSettings, parse_match_settings
-from bot.red_flags import RedFlags, parse_red_flags
+from bot.red_flag_loading import parse_red_flags
+from bot.red_flags import RedFlags
 from bot.validation import FieldReader, KnowledgeError, Problems
 from bot.yaml_lines import YamlProblem, line_of, load_yaml
 
