@@ -100,7 +100,7 @@ class RedFlags:
         index: dict[str, list[tuple[Rule, LiteralCheck]]] = {}
         for rule in self.rules:
             for check in rule.checks:
-                for literal in check.literals:
+                for literal in check.key:  # every match contains one of these
                     index.setdefault(literal, []).append((rule, check))
         return index
 

@@ -82,6 +82,11 @@ class LiteralCheck:
     def literals(self) -> frozenset[str]:
         return frozenset().union(*self.requirements)
 
+    @property
+    def key(self) -> Literals:
+        """The most selective requirement: index a check by it and few checks are looked at."""
+        return _best(list(self.requirements)) or frozenset()
+
 
 class LiteralFinder:
     """Finds which of many literals occur in a text in one pass (Aho-Corasick)."""
