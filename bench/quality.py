@@ -24,6 +24,7 @@ LABELLED = DATA / "labelled.yaml"
 GENERALISATION = DATA / "generalisation.yaml"
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
+RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             GENERALISATION,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
+            RED_FLAG_PROBE3,
             OOS_PROBE,
             OOS_PROBE2,
             UNSEEN,
