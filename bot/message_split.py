@@ -14,33 +14,30 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _hard_cut(text: str, limit: int) -> list[str]:
+_SEPARATORS = ("\n\n", "\n", " ")  # paragraphs, then lines, then words
+
+
+def _chop(text: str, limit: int) -> list[str]:
+    """Last resort for one enormous word: cut by characters."""
     parts: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if utf16_length(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        while utf16_length(word) > limit:  # one enormous "word": cut by characters
-            cut = limit
-            while utf16_length(word[:cut]) > limit:
-                cut -= 1
-            parts.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        parts.append(current)
-    return parts
+    while utf16_length(text) > limit:
+        cut = limit
+        while utf16_length(text[:cut]) > limit:
+            cut -= 1
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [*parts, text] if text else parts
 
 
-def _pack(pieces: list[str], joiner: str, limit: int, finer: str | None) -> list[str]:
+def _pack(text: str, limit: int, level: int = 0) -> list[str]:
+    """Greedily join pieces split at `_SEPARATORS[level]`; split oversized ones finer."""
+    if level == len(_SEPARATORS):
+        return _chop(text, limit)
+    separator = _SEPARATORS[level]
     chunks: list[str] = []
     current = ""
-    for piece in pieces:
-        candidate = f"{current}{joiner}{piece}" if current else piece
+    for piece in text.split(separator):
+        candidate = f"{current}{separator}{piece}" if current else piece
         if utf16_length(candidate) <= limit:
             current = candidate
             continue
@@ -49,10 +46,8 @@ def _pack(pieces: list[str], joiner: str, limit: int, finer: str | None) -> list
             current = ""
         if utf16_length(piece) <= limit:
             current = piece
-        elif finer is not None:
-            chunks.extend(_pack(piece.split(finer), finer, limit, None))
         else:
-            chunks.extend(_hard_cut(piece, limit))
+            chunks.extend(_pack(piece, limit, level + 1))
     if current:
         chunks.append(current)
     return chunks
@@ -62,4 +57,4 @@ def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     """`text` as one or more messages of at most `limit` UTF-16 units each."""
     if utf16_length(text) <= limit:
         return [text]
-    return [chunk for chunk in _pack(text.split("\n\n"), "\n\n", limit, "\n") if chunk.strip()]
+    return [chunk for chunk in _pack(text, limit) if chunk.strip()]
