@@ -108,7 +108,12 @@ class Analyzer:
         tokens: list[str] = []
         index = 0
         while index < len(words):
-            longest = self._phrase_lengths.get(words[index], 1)
+            word = words[index]
+            longest = self._phrase_lengths.get(word)
+            if longest is None:  # most words start no synonym phrase: just the stem
+                tokens.append(self._stem(word))
+                index += 1
+                continue
             for size in range(min(longest, len(words) - index), 0, -1):
                 concept = concepts.get(" ".join(words[index : index + size]))
                 if concept is not None:

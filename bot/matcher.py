@@ -175,15 +175,26 @@ class Matcher:
         once and the pieces reuse those tokens.
         """
         analyzer = self._analyzer
-        sentences = [
-            [t for t in analyzer.tokens_from_words(words) if analyzer.is_content(t)]
-            for words in sentence_words
-        ]
-        pieces = [[token for sentence in sentences[-_WHOLE_SENTENCES:] for token in sentence]]
-        if len(sentences) > 1:
+        tokenised: dict[int, list[str]] = {}
+
+        def content(index: int) -> list[str]:  # tokens of one sentence, each analysed once
+            if index not in tokenised:
+                tokens = analyzer.tokens_from_words(sentence_words[index])
+                tokenised[index] = [t for t in tokens if analyzer.is_content(t)]
+            return tokenised[index]
+
+        count = len(sentence_words)
+        last = range(max(0, count - _WHOLE_SENTENCES), count)
+        pieces = [[token for index in last for token in content(index)]]
+        if count > 1:
             # "Thanks! And when can I run again?": the question, not the thanks.
-            questions = [s for s in sentences if not set(s) <= _PLEASANTRIES]
-            pieces += (questions or sentences)[-_MAX_PIECES:]
+            questions: list[list[str]] = []
+            for index in reversed(range(count)):
+                if not set(content(index)) <= _PLEASANTRIES:
+                    questions.insert(0, content(index))
+                    if len(questions) == _MAX_PIECES:
+                        break
+            pieces += questions or [content(index) for index in last][-_MAX_PIECES:]
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
 
 
