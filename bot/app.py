@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.ext import (
     AIORateLimiter,
@@ -14,14 +16,25 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.handlers import private_chat
+from bot.checkin_job import JOB_NAME, send_due_checkins
+from bot.handlers import account, checkin, plan, private_chat, records
 from bot.handlers.errors import on_error
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
-from bot.services import Services, install
+from bot.services import Clock, Services, install, services_of, system_clock
+from bot.storage import Database
 
 PRIVATE_COMMANDS = [
     BotCommand("start", "Welcome and what RunBack does"),
+    BotCommand("plan", "Start a recovery plan"),
+    BotCommand("checkin", "Report how your back is today"),
+    BotCommand("progress", "Your pain and stages as a chart"),
+    BotCommand("settings", "Check-in time, time zone, usual running"),
+    BotCommand("pause", "Pause the daily check-ins"),
+    BotCommand("resume", "Turn the check-ins back on"),
+    BotCommand("stop", "End your plan: back to normal"),
+    BotCommand("export", "Download everything stored about you"),
+    BotCommand("forget", "Delete everything stored about you"),
     BotCommand("topics", "Everything RunBack can answer"),
     BotCommand("help", "How to use RunBack"),
     BotCommand("about", "Where the answers come from"),
@@ -37,9 +50,44 @@ _NEW = filters.UpdateType.MESSAGE
 _PRIVATE = filters.ChatType.PRIVATE & _NEW
 
 
+CHECKIN_INTERVAL_SECONDS = 60.0
+_PERSONAL_COMMANDS = {
+    "plan": plan.on_plan,
+    "checkin": checkin.on_checkin,
+    "progress": records.on_progress,
+    "export": records.on_export,
+    "settings": account.on_settings,
+    "pause": account.on_pause,
+    "resume": account.on_resume,
+    "stop": account.on_stop,
+    "forget": account.on_forget,
+}
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    services = services_of(application.bot_data)
+    if services._db is None:
+        services._db = await Database.open(services.database_path)
     await application.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    jobs = application.job_queue
+    if jobs is not None and not jobs.get_jobs_by_name(JOB_NAME):
+        # The schedule itself lives in the database; this job only polls it. A late
+        # run still sends what is due, so APScheduler must not skip it as a misfire.
+        jobs.run_repeating(
+            send_due_checkins,
+            interval=services.checkin_interval,
+            first=1.0,
+            name=JOB_NAME,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    services = services_of(application.bot_data)
+    if services._db is not None:
+        await services._db.close()
+        services._db = None
 
 
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
@@ -48,6 +96,8 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("help", private_chat.on_help, filters=_NEW))
     application.add_handler(CommandHandler("about", private_chat.on_about, filters=_NEW))
     application.add_handler(CommandHandler("topics", private_chat.on_topics, filters=_PRIVATE))
+    for command, callback in _PERSONAL_COMMANDS.items():
+        application.add_handler(CommandHandler(command, callback, filters=_PRIVATE))
     application.add_handler(CallbackQueryHandler(private_chat.on_button))
     application.add_handler(
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, private_chat.on_question)
@@ -68,11 +118,18 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     matcher: Matcher | None = None,
+    database_path: Path = Path(":memory:"),
+    default_timezone: str = "UTC",
+    clock: Clock = system_clock,
+    checkin_interval: float = CHECKIN_INTERVAL_SECONDS,
+    rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """The bot, with Telegram's network replaceable by `request` (tests, playground)."""
-    builder = (
-        ApplicationBuilder().token(token).rate_limiter(AIORateLimiter()).post_init(_post_init)
-    )
+    builder = ApplicationBuilder().token(token).post_init(_post_init).post_shutdown(_post_shutdown)
+    if rate_limit:
+        # PTB types the builder by its rate limiter's argument type; the builder is
+        # still the same one, so mypy's complaint about the reassignment is moot.
+        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
     if base_url is not None:
         builder = builder.base_url(base_url)
     if request is not None:
@@ -80,7 +137,15 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
-    install(application.bot_data, Services(kb=kb, matcher=matcher or Matcher(kb)))
+    services = Services(
+        kb=kb,
+        matcher=matcher or Matcher(kb),
+        database_path=database_path,
+        default_timezone=default_timezone,
+        clock=clock,
+        checkin_interval=checkin_interval,
+    )
+    install(application.bot_data, services)
     register_handlers(application)
     return application
 
@@ -90,3 +155,10 @@ async def start_up(application: Application) -> None:  # type: ignore[type-arg]
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
+
+
+async def shut_down(application: Application) -> None:  # type: ignore[type-arg]
+    """shutdown() plus post_shutdown, as run_polling does."""
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

@@ -13,19 +13,34 @@ from typing import Literal
 
 VERSION = "1"
 MAX_BYTES = 64  # Telegram's limit; PTB does not check it (BUTTON_DATA_INVALID)
-Action = Literal["topic", "menu"]
+Action = Literal["topic", "menu", "answer"]
 MENU_ITEMS = ("ask", "topics", "plan", "help")
-_CODES: dict[Action, str] = {"topic": "t", "menu": "m"}
+_CODES: dict[Action, str] = {"topic": "t", "menu": "m", "answer": "a"}
 _ACTIONS = {code: action for action, code in _CODES.items()}
 _VALUE = re.compile(r"^[a-z0-9-]{1,48}$")
+_ANSWER = re.compile(r"^[a-z0-9]{4,12}-[a-z0-9-]{1,32}$")
 
 
 @dataclass(frozen=True)
 class Callback:
-    """What a button asks for: a topic's answer, or a menu entry."""
+    """What a button asks for: a topic's answer, a menu entry, or an answer to a question.
+
+    An answer's value is `<question token>-<choice>`: the token names the one
+    question the runner is being asked, so a button from an older message
+    cannot change anything.
+    """
 
     action: Action
     value: str
+
+    @classmethod
+    def answer(cls, token: str, choice: str) -> Callback:
+        return cls("answer", f"{token}-{choice}")
+
+    @property
+    def token_and_choice(self) -> tuple[str, str]:
+        token, _, choice = self.value.partition("-")
+        return token, choice
 
 
 def encode(callback: Callback) -> str:
@@ -48,5 +63,7 @@ def decode(data: str | None) -> Callback | None:
     if version != VERSION or action is None or not _VALUE.match(value):
         return None
     if action == "menu" and value not in MENU_ITEMS:
+        return None
+    if action == "answer" and not _ANSWER.match(value):
         return None
     return Callback(action, value)

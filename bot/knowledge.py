@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from bot.ladder import Ladder, parse_ladder
 from bot.lexicon import Lexicon, parse_lexicon
 from bot.match_settings import MatchSettings, parse_match_settings
 from bot.red_flag_loading import parse_red_flags
@@ -100,6 +101,7 @@ class KnowledgeBase:
     lexicon: Lexicon
     out_of_scope: tuple[str, ...]
     settings: MatchSettings
+    ladder: Ladder
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -230,8 +232,12 @@ def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
     settings_path = directory / "matching.yaml"
     settings = parse_match_settings(settings_path, _load_file(settings_path, problems), problems)
     out_of_scope = _load_out_of_scope(directory / "out_of_scope.yaml", problems)
+    ladder_path = directory / "ladder.yaml"
+    ladder = parse_ladder(ladder_path, _load_file(ladder_path, problems), problems)
     problems.raise_if_any()
-    return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings)
+    if ladder is None:  # parse_ladder reports why whenever it returns None
+        raise KnowledgeError([f"{ladder_path}:1: the ladder could not be read"])
+    return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings, ladder)
 
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "Topic", "load_knowledge"]

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, start_up
+from bot.app import build_application, shut_down, start_up
 from bot.fake_bot_api import FakeBotApi
 from bot.knowledge import KnowledgeBase
 
@@ -129,4 +129,4 @@ async def run_playground(kb: KnowledgeBase, stdin: TextIO, out: TextIO) -> int:
                 return 0
             await playground.send(line)
     finally:
-        await application.shutdown()
+        await shut_down(application)

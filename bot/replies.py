@@ -28,11 +28,16 @@ class Button:
     def menu(cls, label: str, item: str) -> Button:
         return cls(label, Callback("menu", item))
 
+    @classmethod
+    def choice(cls, label: str, token: str, choice: str) -> Button:
+        return cls(label, Callback.answer(token, choice))
+
 
 @dataclass(frozen=True)
 class Reply:
     html: str  # Telegram HTML: every dynamic string is escaped
     buttons: tuple[Button, ...] = ()
+    row_width: int = 2  # buttons per keyboard row (a 0-10 scale fits in two rows of six)
 
 
 def escape(text: str) -> str:
@@ -149,13 +154,6 @@ def topics_reply(kb: KnowledgeBase) -> Reply:
 
 def ask_prompt_reply() -> Reply:
     return Reply("Go ahead: type your question in your own words.")
-
-
-def plan_coming_reply() -> Reply:
-    return Reply(
-        "Recovery plans with daily check-ins are coming soon. Until then, ask me anything "
-        "about getting back to running, or see /topics."
-    )
 
 
 def non_text_reply() -> Reply:

@@ -15,7 +15,13 @@ def run_telegram(settings: Settings, kb: KnowledgeBase) -> None:
     """Blocks until stopped (Ctrl+C / SIGTERM); PTB runs post_init and shutdown."""
     if settings.token is None:
         raise ValueError("run_telegram needs a token")
-    application = build_application(settings.token, kb, base_url=settings.api_base_url)
+    application = build_application(
+        settings.token,
+        kb,
+        base_url=settings.api_base_url,
+        database_path=settings.database_path,
+        default_timezone=settings.default_timezone,
+    )
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
+from bot.storage import Database
 
 _KEY = "runback.services"
+Clock = Callable[[], dt.datetime]
 
 
-@dataclass(frozen=True)
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
 class Services:
     kb: KnowledgeBase
     matcher: Matcher
+    database_path: Path = Path(":memory:")
+    default_timezone: str = "UTC"
+    clock: Clock = system_clock  # tests pass a controllable one
+    checkin_interval: float = 60.0  # seconds between looks at the check-in schedule
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """The open database (opened in post_init, closed in post_shutdown)."""
+        if self._db is None:
+            raise RuntimeError("the database is not open yet")
+        return self._db
+
+    def now(self) -> dt.datetime:
+        return self.clock()
 
 
 def install(bot_data: dict[Any, Any], services: Services) -> None:

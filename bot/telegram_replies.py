@@ -9,8 +9,6 @@ from bot.callback_data import encode
 from bot.message_split import split_message
 from bot.replies import Reply
 
-BUTTONS_PER_ROW = 2
-
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     buttons = [
@@ -18,7 +16,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     ]
     if not buttons:
         return None
-    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    width = reply.row_width
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
     return InlineKeyboardMarkup(rows)
 
 

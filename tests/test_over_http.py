@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application, start_up
+from bot.app import build_application, shut_down, start_up
 from bot.knowledge import KnowledgeBase
 from bot.logging_setup import configure_logging
 from bot.matcher import Matcher
@@ -71,7 +71,7 @@ async def test_conversation_over_http(
         finally:
             await app.updater.stop()
             await app.stop()
-            await app.shutdown()
+            await shut_down(app)
     methods = server.methods()
     assert methods[0] == "getMe"
     assert {"deleteWebhook", "setMyCommands", "getUpdates"} <= set(methods)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, start_up
+from bot.app import build_application, shut_down, start_up
 from bot.callback_data import MAX_BYTES
 from bot.fake_bot_api import FakeBotApi
 from bot.knowledge import KnowledgeBase
@@ -28,7 +28,7 @@ async def bot(kb: KnowledgeBase, matcher: Matcher) -> AsyncIterator[Bot]:
     try:
         yield app, api
     finally:
-        await app.shutdown()
+        await shut_down(app)
 
 
 def _buttons(params: dict) -> list[dict]:  # type: ignore[type-arg]
@@ -54,13 +54,13 @@ async def test_start_welcomes_with_disclaimer_and_three_buttons(bot: Bot) -> Non
     assert labels == ["Ask a question", "See topics", "Start a recovery plan"]
 
 
-async def test_plan_button_says_it_is_coming(bot: Bot) -> None:
+async def test_plan_button_starts_a_plan(bot: Bot) -> None:
     app, api = bot
     await feed(app, message("/start"))
     plan = _buttons(api.sent()[0])[2]["callback_data"]
     await feed(app, button_press(plan))
     assert api.sent("answerCallbackQuery")[0].get("text") is None
-    assert "coming soon" in api.sent()[-1]["text"]
+    assert "When did this bout of back pain begin?" in api.sent()[-1]["text"]
 
 
 @pytest.mark.parametrize(("command", "expected"), [("/help", "/topics"), ("/about", "2017")])

@@ -7,6 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.callback_data import decode
+from bot.handlers import answers, plan
+from bot.handlers.flow import turn_for
 from bot.knowledge import KnowledgeBase
 from bot.replies import Reply
 from bot.services import services_of
@@ -44,6 +46,8 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.message
     if message is None or message.text is None:
         return
+    if await answers.answered_as_text(update, context):
+        return
     services = services_of(context.bot_data)
     match = services.matcher.match(message.text)
     await _send(update, context, replies.reply_for(services.kb, match))
@@ -55,11 +59,19 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     callback = decode(query.data)
+    if callback is not None and callback.action == "answer":
+        await answers.on_answer_button(update, context, callback)
+        return
     kb = services_of(context.bot_data).kb
     if callback is None or (callback.action == "topic" and callback.value not in kb.topics):
         await query.answer(replies.STALE_BUTTON)
         return
     await query.answer()
+    if callback.action == "menu" and callback.value == "plan":
+        turn = await turn_for(update, context)
+        if turn is not None:
+            await plan.start_plan(turn)
+        return
     if callback.action == "topic":
         reply = replies.answer_reply(kb, kb.topic(callback.value))
     else:
@@ -70,8 +82,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def _menu_reply(item: str, kb: KnowledgeBase) -> Reply:
     if item == "topics":
         return replies.topics_reply(kb)
-    if item == "plan":
-        return replies.plan_coming_reply()
     if item == "help":
         return replies.help_reply()
     return replies.ask_prompt_reply()

@@ -1,0 +1,74 @@
+"""The shared shape of every plan conversation: one runner, one open question, one reply.
+
+A question is remembered in the database with a fresh token; its buttons carry
+that token, so a button from an older message, or from someone else's chat,
+never changes anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, Update
+from telegram.ext import ContextTypes
+
+from bot.replies import Reply
+from bot.schedule import local_date
+from bot.services import Services, services_of
+from bot.storage import User
+from bot.telegram_replies import send_reply
+
+
+@dataclass
+class Turn:
+    """One runner's update, with what every step needs to answer it."""
+
+    services: Services
+    bot: Bot
+    user: User
+    now: dt.datetime
+
+    @property
+    def chat_id(self) -> int:
+        return self.user.chat_id
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.user.timezone)
+
+    @property
+    def today(self) -> dt.date:
+        return local_date(self.now, self.tz)
+
+    async def send(self, reply: Reply) -> None:
+        await send_reply(self.bot, self.chat_id, reply)
+
+    async def ask(self, kind: str, reply_for: Callable[[str], Reply], **draft: Any) -> None:
+        """Send a question and remember it as the one whose answer is now expected."""
+        token = secrets.token_hex(4)
+        await self.services.db.ask(self.chat_id, kind, token, draft)
+        await self.send(reply_for(token))
+
+    async def refresh(self) -> None:
+        found = await self.services.db.user(self.chat_id)
+        if found is not None:
+            self.user = found
+
+
+Step = Callable[[Turn, str], Awaitable[None]]
+
+
+async def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn | None:
+    """The private-chat runner behind an update (created on first contact), or None."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return None
+    services = services_of(context.bot_data)
+    now = services.now()
+    user = await services.db.ensure_user(chat.id, services.default_timezone, now)
+    return Turn(services, context.bot, user, now)

@@ -1,0 +1,645 @@
+"""Everything RunBack remembers, in one SQLite file (aiosqlite). No SQL lives elsewhere.
+
+One connection per process, WAL mode so a backup or `stats` can read while
+the bot writes, and every multi-row change in one transaction. The schema is
+versioned with `PRAGMA user_version`; start-up applies forward migrations and
+refuses a file written by a newer RunBack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.ladder import UsualVolume, VolumeUnit
+
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE users (
+        chat_id INTEGER PRIMARY KEY,
+        timezone TEXT NOT NULL,
+        checkin_time TEXT NOT NULL DEFAULT '08:00',
+        usual_amount REAL,
+        usual_unit TEXT CHECK (usual_unit IN ('km', 'mi', 'min')),
+        paused TEXT CHECK (paused IN ('by-user', 'unanswered')),
+        active INTEGER NOT NULL DEFAULT 1,
+        next_due_utc TEXT,
+        last_prompt_date TEXT,
+        unanswered INTEGER NOT NULL DEFAULT 0,
+        question_kind TEXT,
+        question_token TEXT,
+        draft TEXT NOT NULL DEFAULT '{}',
+        created_utc TEXT NOT NULL
+    );
+    CREATE INDEX users_due ON users (next_due_utc) WHERE next_due_utc IS NOT NULL;
+    CREATE TABLE episodes (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES users (chat_id) ON DELETE CASCADE,
+        onset TEXT NOT NULL,
+        onset_date TEXT NOT NULL,
+        started_on TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'resolved', 'stopped')),
+        stage INTEGER NOT NULL,
+        stage_since TEXT NOT NULL,
+        red_flag_open INTEGER NOT NULL DEFAULT 0,
+        last_screen_date TEXT,
+        ended_on TEXT
+    );
+    CREATE UNIQUE INDEX one_active_episode ON episodes (chat_id) WHERE status = 'active';
+    CREATE TABLE checkins (
+        id INTEGER PRIMARY KEY,
+        episode_id INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+        local_date TEXT NOT NULL,
+        pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+        outcome TEXT CHECK (outcome IN ('fine', 'worse', 'skipped')),
+        stage_before INTEGER NOT NULL,
+        decision TEXT NOT NULL,
+        stage_after INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        UNIQUE (episode_id, local_date)
+    );
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES users (chat_id) ON DELETE CASCADE,
+        episode_id INTEGER REFERENCES episodes (id) ON DELETE CASCADE,
+        at_utc TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_by_chat ON events (chat_id);
+    """,
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+BUSY_TIMEOUT_MS = 30_000  # an operator's backup may hold the file for a while: wait, don't fail
+
+
+class StorageError(Exception):
+    """The database cannot be used (for example, written by a newer RunBack)."""
+
+
+@dataclass(frozen=True)
+class User:
+    chat_id: int
+    timezone: str
+    checkin_time: dt.time
+    usual: UsualVolume | None
+    paused: str | None  # None, "by-user" or "unanswered"
+    active: bool
+    next_due: dt.datetime | None
+    last_prompt_date: dt.date | None
+    unanswered: int
+    question_kind: str | None
+    question_token: str | None
+    draft: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: int
+    chat_id: int
+    onset: str
+    onset_date: dt.date
+    started_on: dt.date
+    status: str
+    stage: int
+    stage_since: dt.date
+    red_flag_open: bool
+    last_screen_date: dt.date | None
+    ended_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    local_date: dt.date
+    pain: int
+    outcome: str | None
+    stage_before: int
+    decision: str
+    stage_after: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class NewCheckIn:
+    """A check-in and the decision it led to, written together with the episode's stage."""
+
+    episode_id: int
+    local_date: dt.date
+    pain: int
+    outcome: str | None
+    stage_before: int
+    decision: str
+    stage_after: int
+    reason: str
+    stage_since: dt.date
+    status: str = "active"  # "resolved" ends the episode and its check-ins
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A prompt taken from the schedule: sent once, or released on a transient failure."""
+
+    chat_id: int
+    local_date: dt.date
+    previous_prompt_date: dt.date | None
+    next_due: dt.datetime | None
+    token: str
+    pause: bool = False  # too many unanswered prompts: tell the runner, don't ask
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _from_utc(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC) if text else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _user(row: aiosqlite.Row) -> User:
+    unit: VolumeUnit | None = row["usual_unit"]
+    usual = UsualVolume(row["usual_amount"], unit) if unit and row["usual_amount"] else None
+    return User(
+        chat_id=row["chat_id"],
+        timezone=row["timezone"],
+        checkin_time=dt.time.fromisoformat(row["checkin_time"]),
+        usual=usual,
+        paused=row["paused"],
+        active=bool(row["active"]),
+        next_due=_from_utc(row["next_due_utc"]),
+        last_prompt_date=_date(row["last_prompt_date"]),
+        unanswered=row["unanswered"],
+        question_kind=row["question_kind"],
+        question_token=row["question_token"],
+        draft=json.loads(row["draft"] or "{}"),
+    )
+
+
+def _episode(row: aiosqlite.Row) -> Episode:
+    return Episode(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        onset=row["onset"],
+        onset_date=dt.date.fromisoformat(row["onset_date"]),
+        started_on=dt.date.fromisoformat(row["started_on"]),
+        status=row["status"],
+        stage=row["stage"],
+        stage_since=dt.date.fromisoformat(row["stage_since"]),
+        red_flag_open=bool(row["red_flag_open"]),
+        last_screen_date=_date(row["last_screen_date"]),
+        ended_on=_date(row["ended_on"]),
+    )
+
+
+def _checkin(row: aiosqlite.Row) -> CheckIn:
+    return CheckIn(
+        local_date=dt.date.fromisoformat(row["local_date"]),
+        pain=row["pain"],
+        outcome=row["outcome"],
+        stage_before=row["stage_before"],
+        decision=row["decision"],
+        stage_after=row["stage_after"],
+        reason=row["reason"],
+    )
+
+
+def _create_private_file(path: Path) -> None:
+    """The file (and its WAL and shared-memory files) readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.chmod(0o600)
+
+
+class Database:
+    """The bot's storage: intention-revealing methods over one aiosqlite connection."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        # One connection is shared by every handler: a lock keeps their
+        # transactions from interleaving (SQLite has no nested transactions).
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Open (creating it owner-only if needed), configure and migrate the database."""
+        in_memory = str(path) == ":memory:"  # the playground without a file, some tests
+        old_umask = os.umask(0o077)  # WAL and shm files are created later, by SQLite
+        try:
+            if not in_memory:
+                _create_private_file(path)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        finally:
+            os.umask(old_umask)
+        connection.row_factory = aiosqlite.Row
+        database = cls(connection, path)
+        try:
+            await database._configure()
+            await database._migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _configure(self) -> None:
+        await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._db.execute("PRAGMA journal_mode = WAL")
+        await self._db.execute("PRAGMA foreign_keys = ON")
+        await self._db.execute("PRAGMA secure_delete = ON")  # /forget leaves no readable trace
+        await self._db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL
+
+    async def _migrate(self) -> None:
+        version = await self._scalar("PRAGMA user_version")
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path} was written by a newer RunBack (schema {version}, this one knows "
+                f"up to {SCHEMA_VERSION}); upgrade RunBack or restore an older backup"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            await self._db.executescript(
+                f"BEGIN; {_MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+
+    async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        async with self._db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row is not None else None
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _write(self, *statements: tuple[str, Sequence[Any]]) -> int:
+        """Run statements as one transaction; the rows the last one changed."""
+        changed = 0
+        async with self._transaction() as db:
+            for sql, params in statements:
+                changed = (await db.execute(sql, params)).rowcount
+        return changed
+
+    # Users and the question each is being asked ---------------------------------
+
+    async def user(self, chat_id: int) -> User | None:
+        async with self._db.execute("SELECT * FROM users WHERE chat_id = ?", (chat_id,)) as cur:
+            row = await cur.fetchone()
+        return _user(row) if row is not None else None
+
+    async def ensure_user(self, chat_id: int, timezone: str, now: dt.datetime) -> User:
+        await self._write(
+            (
+                "INSERT INTO users (chat_id, timezone, created_utc) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO NOTHING",
+                (chat_id, timezone, _utc(now)),
+            )
+        )
+        found = await self.user(chat_id)
+        assert found is not None  # noqa: S101 - inserted just above
+        return found
+
+    async def ask(self, chat_id: int, kind: str, token: str, draft: dict[str, Any]) -> None:
+        """Remember the one question whose buttons or typed answer are now expected."""
+        await self._write(
+            (
+                "UPDATE users SET question_kind = ?, question_token = ?, draft = ?"
+                " WHERE chat_id = ?",
+                (kind, token, json.dumps(draft), chat_id),
+            )
+        )
+
+    async def clear_question(self, chat_id: int) -> None:
+        await self._write(
+            (
+                "UPDATE users SET question_kind = NULL, question_token = NULL, draft = '{}'"
+                " WHERE chat_id = ?",
+                (chat_id,),
+            )
+        )
+
+    async def update_settings(
+        self,
+        chat_id: int,
+        *,
+        timezone: str | None = None,
+        checkin_time: dt.time | None = None,
+        usual: UsualVolume | None = None,
+        clear_usual: bool = False,
+        next_due: dt.datetime | None = None,
+    ) -> None:
+        changes: dict[str, Any] = {}
+        if timezone is not None:
+            changes["timezone"] = timezone
+        if checkin_time is not None:
+            changes["checkin_time"] = checkin_time.strftime("%H:%M")
+        if usual is not None:
+            changes["usual_amount"], changes["usual_unit"] = usual.amount, usual.unit
+        elif clear_usual:
+            changes["usual_amount"], changes["usual_unit"] = None, None
+        if next_due is not None:
+            changes["next_due_utc"] = _utc(next_due)
+        if changes:
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            sql = f"UPDATE users SET {assignments} WHERE chat_id = ?"  # noqa: S608 - fixed names
+            await self._write((sql, (*changes.values(), chat_id)))
+
+    async def set_paused(
+        self, chat_id: int, paused: str | None, next_due: dt.datetime | None
+    ) -> None:
+        """Pause ("by-user", "unanswered") or resume (None) check-ins, with the next due time."""
+        await self._write(
+            (
+                "UPDATE users SET paused = ?, unanswered = 0, next_due_utc = ? WHERE chat_id = ?",
+                (paused, _utc(next_due) if next_due else None, chat_id),
+            )
+        )
+
+    async def mark_inactive(self, chat_id: int) -> None:
+        """Telegram says the chat is gone (blocked, deleted): no more check-ins."""
+        await self._write(
+            ("UPDATE users SET active = 0, next_due_utc = NULL WHERE chat_id = ?", (chat_id,))
+        )
+
+    async def mark_active(self, chat_id: int) -> None:
+        await self._write(("UPDATE users SET active = 1 WHERE chat_id = ?", (chat_id,)))
+
+    # Episodes and check-ins --------------------------------------------------------
+
+    async def active_episode(self, chat_id: int) -> Episode | None:
+        async with self._db.execute(
+            "SELECT * FROM episodes WHERE chat_id = ? AND status = 'active'", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _episode(row) if row is not None else None
+
+    async def latest_episode(self, chat_id: int) -> Episode | None:
+        async with self._db.execute(
+            "SELECT * FROM episodes WHERE chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _episode(row) if row is not None else None
+
+    async def start_episode(
+        self,
+        chat_id: int,
+        *,
+        onset: str,
+        onset_date: dt.date,
+        today: dt.date,
+        stage: int,
+        pain: int,
+        reason: str,
+        red_flag: bool,
+        next_due: dt.datetime | None,
+        now: dt.datetime,
+    ) -> Episode:
+        """The episode, its first check-in (today's pain) and the schedule, in one go."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO episodes (chat_id, onset, onset_date, started_on, status, stage,"
+                " stage_since, red_flag_open, last_screen_date) VALUES (?, ?, ?, ?, 'active',"
+                " ?, ?, ?, ?)",
+                (chat_id, onset, onset_date.isoformat(), today.isoformat(), stage,
+                 today.isoformat(), int(red_flag), today.isoformat()),
+            )  # fmt: skip
+            episode_id = cursor.lastrowid
+            await db.execute(
+                "INSERT INTO checkins (episode_id, local_date, pain, outcome, stage_before,"
+                " decision, stage_after, reason) VALUES (?, ?, ?, NULL, ?, 'start', ?, ?)",
+                (episode_id, today.isoformat(), pain, stage, stage, reason),
+            )
+            await db.execute(
+                "UPDATE users SET next_due_utc = ?, paused = NULL, unanswered = 0,"
+                " question_kind = NULL, question_token = NULL, draft = '{}' WHERE chat_id = ?",
+                (_utc(next_due) if next_due else None, chat_id),
+            )
+            events = [("plan-started", f"stage {stage}")]
+            if red_flag:
+                events.append(("red-flag", "plan screen"))
+            for kind, detail in events:
+                await db.execute(
+                    "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (chat_id, episode_id, _utc(now), kind, detail),
+                )
+        episode = await self.active_episode(chat_id)
+        assert episode is not None  # noqa: S101 - created just above
+        return episode
+
+    async def checkins(self, episode_id: int) -> list[CheckIn]:
+        async with self._db.execute(
+            "SELECT * FROM checkins WHERE episode_id = ? ORDER BY local_date", (episode_id,)
+        ) as cur:
+            return [_checkin(row) for row in await cur.fetchall()]
+
+    async def record_checkin(self, chat_id: int, new: NewCheckIn, now: dt.datetime) -> None:
+        """Today's check-in (replacing an earlier one that day) and the stage it led to."""
+        statements: list[tuple[str, Sequence[Any]]] = [
+            (
+                "INSERT INTO checkins (episode_id, local_date, pain, outcome, stage_before,"
+                " decision, stage_after, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (episode_id, local_date) DO UPDATE SET pain = excluded.pain,"
+                " outcome = excluded.outcome, decision = excluded.decision,"
+                " stage_after = excluded.stage_after, reason = excluded.reason",
+                (
+                    new.episode_id,
+                    new.local_date.isoformat(),
+                    new.pain,
+                    new.outcome,
+                    new.stage_before,
+                    new.decision,
+                    new.stage_after,
+                    new.reason,
+                ),
+            ),
+            (
+                "UPDATE episodes SET stage = ?, stage_since = ?, status = ?, ended_on = ?"
+                " WHERE id = ?",
+                (
+                    new.stage_after,
+                    new.stage_since.isoformat(),
+                    new.status,
+                    new.local_date.isoformat() if new.status != "active" else None,
+                    new.episode_id,
+                ),
+            ),
+            (
+                "UPDATE users SET unanswered = 0, question_kind = NULL, question_token = NULL,"
+                " draft = '{}' WHERE chat_id = ?",
+                (chat_id,),
+            ),
+            (
+                "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (chat_id, new.episode_id, _utc(now), f"decision-{new.decision}", new.reason),
+            ),
+        ]
+        if new.status != "active":
+            statements.append(
+                ("UPDATE users SET next_due_utc = NULL WHERE chat_id = ?", (chat_id,))
+            )
+        await self._write(*statements)
+
+    async def raise_red_flag(
+        self, chat_id: int, episode_id: int, detail: str, today: dt.date, now: dt.datetime
+    ) -> None:
+        """Stop the plan until a clinician has seen the runner."""
+        await self._write(
+            (
+                "UPDATE episodes SET red_flag_open = 1, last_screen_date = ? WHERE id = ?",
+                (today.isoformat(), episode_id),
+            ),
+            (
+                "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
+                " VALUES (?, ?, ?, 'red-flag', ?)",
+                (chat_id, episode_id, _utc(now), detail),
+            ),
+        )
+
+    async def screened(self, episode_id: int, today: dt.date) -> None:
+        await self._write(
+            (
+                "UPDATE episodes SET last_screen_date = ? WHERE id = ?",
+                (today.isoformat(), episode_id),
+            )
+        )
+
+    async def clear_red_flag(self, chat_id: int, episode_id: int, now: dt.datetime) -> None:
+        await self._write(
+            ("UPDATE episodes SET red_flag_open = 0 WHERE id = ?", (episode_id,)),
+            (
+                "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
+                " VALUES (?, ?, ?, 'clinician-confirmed', '')",
+                (chat_id, episode_id, _utc(now)),
+            ),
+        )
+
+    async def end_episode(self, chat_id: int, status: str, today: dt.date) -> bool:
+        """End the active episode ("resolved" or "stopped"); False if there was none."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE episodes SET status = ?, ended_on = ?"
+                " WHERE chat_id = ? AND status = 'active'",
+                (status, today.isoformat(), chat_id),
+            )
+            await db.execute(
+                "UPDATE users SET next_due_utc = NULL, question_kind = NULL,"
+                " question_token = NULL, draft = '{}' WHERE chat_id = ?",
+                (chat_id,),
+            )
+        return cursor.rowcount > 0
+
+    # The check-in schedule ---------------------------------------------------------
+
+    async def due_users(self, now: dt.datetime, limit: int) -> list[User]:
+        """Active, unpaused users whose next check-in time has come, earliest first."""
+        async with self._db.execute(
+            "SELECT * FROM users WHERE next_due_utc IS NOT NULL AND next_due_utc <= ?"
+            " AND active = 1 AND paused IS NULL ORDER BY next_due_utc LIMIT ?",
+            (_utc(now), limit),
+        ) as cur:
+            return [_user(row) for row in await cur.fetchall()]
+
+    async def claim(
+        self, claims: Sequence[Claim], skipped: Sequence[tuple[int, dt.datetime]]
+    ) -> None:
+        """Take prompts off the schedule before sending them, so none is ever sent twice.
+
+        `skipped` users only move to their next due time (a day missed while
+        the bot was down, or a prompt already sent that local day).
+        """
+        async with self._transaction() as db:
+            await db.executemany(
+                "UPDATE users SET last_prompt_date = ?, next_due_utc = ?,"
+                " unanswered = unanswered + 1, question_kind = ?, question_token = ?,"
+                " draft = '{}', paused = ? WHERE chat_id = ?",
+                [
+                    (
+                        c.local_date.isoformat(),
+                        _utc(c.next_due) if c.next_due and not c.pause else None,
+                        None if c.pause else "checkin-pain",
+                        None if c.pause else c.token,
+                        "unanswered" if c.pause else None,
+                        c.chat_id,
+                    )
+                    for c in claims
+                ],
+            )
+            await db.executemany(
+                "UPDATE users SET next_due_utc = ? WHERE chat_id = ?",
+                [(_utc(due), chat_id) for chat_id, due in skipped],
+            )
+
+    async def release(self, claim: Claim, retry_at: dt.datetime) -> None:
+        """A prompt that could not be delivered goes back on the schedule, unchanged."""
+        await self._write(
+            (
+                "UPDATE users SET last_prompt_date = ?, next_due_utc = ?,"
+                " unanswered = max(unanswered - 1, 0), paused = NULL WHERE chat_id = ?",
+                (
+                    claim.previous_prompt_date.isoformat() if claim.previous_prompt_date else None,
+                    _utc(retry_at),
+                    claim.chat_id,
+                ),
+            )
+        )
+
+    # Export, forget, counts ----------------------------------------------------------
+
+    async def export(self, chat_id: int) -> dict[str, Any]:
+        """Everything stored about one user, as plain JSON-ready values."""
+        tables = {
+            "user": ("SELECT * FROM users WHERE chat_id = ?", True),
+            "episodes": ("SELECT * FROM episodes WHERE chat_id = ? ORDER BY id", False),
+            "checkins": (
+                "SELECT c.* FROM checkins c JOIN episodes e ON e.id = c.episode_id"
+                " WHERE e.chat_id = ? ORDER BY c.episode_id, c.local_date",
+                False,
+            ),
+            "events": ("SELECT * FROM events WHERE chat_id = ? ORDER BY id", False),
+        }
+        document: dict[str, Any] = {}
+        for name, (sql, single) in tables.items():
+            async with self._db.execute(sql, (chat_id,)) as cur:
+                rows = [dict(row) for row in await cur.fetchall()]
+            document[name] = (rows[0] if rows else None) if single else rows
+        return document
+
+    async def forget(self, chat_id: int) -> None:
+        """Delete every row about the user (episodes, check-ins and events cascade)."""
+        await self._write(("DELETE FROM users WHERE chat_id = ?", (chat_id,)))
+
+    async def counts(self, today_utc: dt.date) -> dict[str, int]:
+        """Anonymous totals for the operator."""
+        return {
+            "users": await self._scalar("SELECT count(*) FROM users"),
+            "active_plans": await self._scalar(
+                "SELECT count(*) FROM episodes WHERE status = 'active'"
+            ),
+            "checkins_today": await self._scalar(
+                "SELECT count(*) FROM checkins WHERE local_date = ?", (today_utc.isoformat(),)
+            ),
+        }
