@@ -87,6 +87,12 @@ async def run_due_checkins(services: Services, bot: Bot, batch_size: int = BATCH
             return delivered
 
 
+def _retry_after(error: RetryAfter) -> dt.timedelta:
+    """Telegram's wait (a timedelta with PTB_TIMEDELTA on, see bot/__init__.py)."""
+    wait = error.retry_after
+    return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))
+
+
 async def _deliver(services: Services, bot: Bot, claim: Claim, now: dt.datetime) -> bool:
     reply = (
         say.paused_for_silence() if claim.pause else say.pain_question(claim.token, morning=True)
@@ -97,9 +103,7 @@ async def _deliver(services: Services, bot: Bot, claim: Claim, now: dt.datetime)
         await services.db.mark_inactive(claim.chat_id)  # blocked, kicked or deactivated
         return False
     except RetryAfter as exc:
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
-        await services.db.release(claim, now + dt.timedelta(seconds=seconds))
+        await services.db.release(claim, now + _retry_after(exc))
         return False
     except BadRequest as exc:
         if any(gone in exc.message.lower() for gone in _GONE):

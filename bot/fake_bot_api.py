@@ -31,6 +31,7 @@ BOT_USER = {
 class ApiCall:
     method: str
     params: dict[str, Any]
+    ok: bool = True  # False: this call was made to fail
 
 
 @dataclass
@@ -38,6 +39,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None = None
+    error: Exception | None = None  # raised by the transport instead (TimedOut, NetworkError)
 
 
 @dataclass
@@ -65,9 +67,17 @@ class FakeBotApi(BaseRequest):
             _Failure(status, description, retry_after)
         )
 
+    def fail_next_with(self, method: str, error: Exception) -> None:
+        """Make the transport itself fail the next call of `method` (a timeout, a reset)."""
+        self._failures.setdefault(method, deque()).append(_Failure(0, "", error=error))
+
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         """Parameters of every recorded call of `method`, oldest first."""
         return [call.params for call in self.calls if call.method == method]
+
+    def delivered(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        """Like `sent`, without the calls that were made to fail."""
+        return [call.params for call in self.calls if call.method == method and call.ok]
 
     def clear(self) -> None:
         self.calls.clear()
@@ -84,10 +94,18 @@ class FakeBotApi(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params["_files"] = {
+                name: content[1] if isinstance(content, tuple) else content
+                for name, content in request_data.multipart_data.items()
+            }
         self.calls.append(ApiCall(api_method, params))
         queued = self._failures.get(api_method)
         if queued:
             failure = queued.popleft()
+            self.calls[-1] = ApiCall(api_method, params, ok=False)
+            if failure.error is not None:
+                raise failure.error
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": failure.status,
@@ -103,7 +121,7 @@ class FakeBotApi(BaseRequest):
             return BOT_USER
         if method == "getUpdates":
             return []
-        if method in {"sendMessage", "editMessageText", "sendPhoto"}:
+        if method in {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}:
             chat_id = int(params.get("chat_id", 0))
             message: dict[str, Any] = {
                 "message_id": params.get("message_id") or next(self._message_ids),
@@ -113,6 +131,8 @@ class FakeBotApi(BaseRequest):
             }
             if "text" in params:
                 message["text"] = params["text"]
+            if "caption" in params:
+                message["caption"] = params["caption"]
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             return message

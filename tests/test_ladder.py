@@ -125,6 +125,7 @@ def test_plan_text_without_a_volume(ladder: Ladder) -> None:
         ("about 40 km a week", UsualVolume(40, "km")),
         ("  30 KM per week ", UsualVolume(30, "km")),
         ("30 km/week", UsualVolume(30, "km")),
+        ("30 km a week.", UsualVolume(30, "km")),
         ("500 km", UsualVolume(500, "km")),
         ("300 mi", UsualVolume(300, "mi")),
     ],
