@@ -120,7 +120,8 @@ def decision_reply(ladder: Ladder, decision: Decision, usual: UsualVolume | None
             "running with little or no pain, so I'll stop the daily check-ins. Build up "
             "gently, no more than about 10% a week. Send /plan if your back flares up again."
         )
-    return Reply(f"{escape(decision.reason)}\n\n{stage_block(ladder, decision.stage, usual)}")
+    reason = decision.reason[:1].upper() + decision.reason[1:]
+    return Reply(f"{escape(reason)}\n\n{stage_block(ladder, decision.stage, usual)}")
 
 
 def first_day_reply(ladder: Ladder, stage: int, usual: UsualVolume | None) -> Reply:

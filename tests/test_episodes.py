@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import stat
 from collections.abc import AsyncIterator
@@ -275,3 +276,22 @@ async def test_pause_resume_and_stop(bot: Harness) -> None:
     assert _episode(bot)[0] == "resolved"
     await bot.say(ANA, "/checkin")
     assert "/plan" in bot.last_to(ANA)["text"]
+
+
+async def test_a_steady_recovery_climbs_the_ladder_and_resolves(bot: Harness) -> None:
+    await bot.start_plan(ANA, pain=1, volume="30 km")
+    stages = []
+    for _ in range(40):
+        bot.clock.advance(days=1)
+        await bot.say(ANA, "/checkin")
+        if "/plan" in bot.last_to(ANA)["text"]:
+            break  # no plan any more: resolved
+        await _morning(bot, ANA, 0)
+        stages.append(_episode(bot)[1])
+    assert stages == sorted(stages)  # only ever up, one stage at a time
+    assert all(b - a <= 1 for a, b in itertools.pairwise(stages))
+    texts = [m["text"] for m in bot.messages_to(ANA)]
+    assert any("About 10 km this week" in t for t in texts)  # one-third of the usual 30
+    assert "Congratulations" in texts[-2]
+    assert _episode(bot)[0] == "resolved"
+    assert bot.rows("SELECT next_due_utc FROM users") == [(None,)]
