@@ -12,10 +12,13 @@ import asyncio
 import datetime as dt
 import logging
 import secrets
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
@@ -23,7 +26,7 @@ from bot import episode_replies as say
 from bot.episodes import schedule_step
 from bot.services import Services, services_of
 from bot.storage import Claim, User
-from bot.telegram_replies import send_reply
+from bot.telegram_replies import keyboard, send_reply
 
 JOB_NAME = "checkins:due"
 BATCH_SIZE = 1_000
@@ -42,7 +45,12 @@ def _zone(name: str) -> ZoneInfo:
 def plan_batch(
     users: Sequence[User], now: dt.datetime
 ) -> tuple[list[Claim], list[tuple[int, dt.datetime]]]:
-    """Which due users get a prompt (or the pause notice), and which only move on."""
+    """Which due users get a prompt (or the pause notice), and which only move on.
+
+    A batch shares one question token: the token only has to tell a runner's
+    current question from their older ones, and one keyboard serves the batch.
+    """
+    token = secrets.token_hex(4)
     claims: list[Claim] = []
     skipped: list[tuple[int, dt.datetime]] = []
     for user in users:
@@ -61,30 +69,61 @@ def plan_batch(
                 local_date=step.local_date,
                 previous_prompt_date=user.last_prompt_date,
                 next_due=step.next_due,
-                token=secrets.token_hex(4),
+                token=token,
                 pause=step.action == "pause",
             )
         )
     return claims, skipped
 
 
+@dataclass(frozen=True)
+class BatchReport:
+    """One batch of the fan-out: its size and where the time went (milliseconds)."""
+
+    users: int
+    select_ms: float
+    claim_ms: float
+    send_ms: float
+    delivered: int
+
+
 async def send_due_checkins(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The repeating job's callback."""
-    await run_due_checkins(services_of(context.bot_data), context.bot)
+    batches = await run_due_checkins(services_of(context.bot_data), context.bot)
+    delivered = sum(batch.delivered for batch in batches)
+    if delivered:
+        logger.info("sent %d check-in prompts in %d batches", delivered, len(batches))
 
 
-async def run_due_checkins(services: Services, bot: Bot, batch_size: int = BATCH_SIZE) -> int:
-    """Send every prompt due now, batch by batch; the number delivered."""
+async def run_due_checkins(
+    services: Services, bot: Bot, batch_size: int = BATCH_SIZE
+) -> list[BatchReport]:
+    """Send every prompt due now, batch by batch."""
     now = services.now()
-    delivered = 0
+    reports: list[BatchReport] = []
     while True:
+        started = time.perf_counter()
         users = await services.db.due_users(now, batch_size)
+        selected = time.perf_counter()
         claims, skipped = plan_batch(users, now)
         await services.db.claim(claims, skipped)
-        results = await asyncio.gather(*(_deliver(services, bot, claim, now) for claim in claims))
-        delivered += sum(results)
+        claimed = time.perf_counter()
+        prompt = _Prompt.for_token(claims[0].token if claims else "")
+        results = await asyncio.gather(
+            *(_deliver(services, bot, claim, prompt, now) for claim in claims)
+        )
+        sent = time.perf_counter()
+        reports.append(
+            BatchReport(
+                len(users),
+                (selected - started) * 1000,
+                (claimed - selected) * 1000,
+                (sent - claimed) * 1000,
+                sum(results),
+            )
+        )
         if len(users) < batch_size:
-            return delivered
+            return reports
 
 
 def _retry_after(error: RetryAfter) -> dt.timedelta:
@@ -93,12 +132,29 @@ def _retry_after(error: RetryAfter) -> dt.timedelta:
     return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))
 
 
-async def _deliver(services: Services, bot: Bot, claim: Claim, now: dt.datetime) -> bool:
-    reply = (
-        say.paused_for_silence() if claim.pause else say.pain_question(claim.token, morning=True)
-    )
+@dataclass(frozen=True)
+class _Prompt:
+    """The morning question, its keyboard built once per batch (PTB objects are costly)."""
+
+    html: str
+    markup: InlineKeyboardMarkup | None
+
+    @classmethod
+    def for_token(cls, token: str) -> _Prompt:
+        reply = say.pain_question(token, morning=True)
+        return cls(reply.html, keyboard(reply))
+
+
+async def _deliver(
+    services: Services, bot: Bot, claim: Claim, prompt: _Prompt, now: dt.datetime
+) -> bool:
     try:
-        await send_reply(bot, claim.chat_id, reply)
+        if claim.pause:
+            await send_reply(bot, claim.chat_id, say.paused_for_silence())
+        else:
+            await bot.send_message(
+                claim.chat_id, prompt.html, parse_mode=ParseMode.HTML, reply_markup=prompt.markup
+            )
     except Forbidden:
         await services.db.mark_inactive(claim.chat_id)  # blocked, kicked or deactivated
         return False

@@ -12,7 +12,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.progression import DayReport, History, PlanOutcome
-from bot.schedule import local_date, next_checkin
+from bot.schedule import checkin_on, local_date, next_checkin
 from bot.storage import CheckIn
 
 # When the pain began: the button label and roughly how many days ago.
@@ -88,14 +88,6 @@ def first_checkin(now: dt.datetime, at: dt.time, tz: ZoneInfo) -> dt.datetime:
     return due
 
 
-def latest_occurrence(now: dt.datetime, at: dt.time, tz: ZoneInfo) -> dt.datetime:
-    """The last moment at or before `now` when the local clock showed `at`."""
-    moment = next_checkin(now - dt.timedelta(hours=50), at, tz)
-    while (following := next_checkin(moment, at, tz)) <= now:
-        moment = following
-    return moment
-
-
 @dataclass(frozen=True)
 class ScheduleStep:
     """What the check-in job does for one due user."""
@@ -116,8 +108,8 @@ def schedule_step(
     """Prompt once per local day; a prompt missed while the bot was down only on its own day."""
     today = local_date(now, tz)
     following = next_checkin(now, at, tz)
-    latest = latest_occurrence(now, at, tz)
-    if last_prompt == today or local_date(latest, tz) != today or due_at > now:
+    todays = checkin_on(today, at, tz)  # None on a day whose check-in time does not exist
+    if last_prompt == today or todays is None or todays > now or due_at > now:
         return ScheduleStep("skip", today, following)
     if unanswered >= UNANSWERED_BEFORE_PAUSE:
         return ScheduleStep("pause", today, following)
