@@ -113,6 +113,13 @@ def plan_on_hold() -> Reply:
     )
 
 
+def plan_held_after_message() -> Reply:
+    return Reply(
+        "I've put your recovery plan on hold because of what you describe. Once a doctor "
+        "has checked you, send /resume and we'll carry on."
+    )
+
+
 def decision_reply(ladder: Ladder, decision: Decision, usual: UsualVolume | None) -> Reply:
     if decision.action == "resolve":
         return Reply(

@@ -517,6 +517,7 @@ class Database:
                 " VALUES (?, ?, ?, 'red-flag', ?)",
                 (chat_id, episode_id, _utc(now), detail),
             ),
+            ("UPDATE users SET next_due_utc = NULL WHERE chat_id = ?", (chat_id,)),
         )
 
     async def screened(self, episode_id: int, today: dt.date) -> None:

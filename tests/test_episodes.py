@@ -295,3 +295,29 @@ async def test_a_steady_recovery_climbs_the_ladder_and_resolves(bot: Harness) ->
     assert "Congratulations" in texts[-2]
     assert _episode(bot)[0] == "resolved"
     assert bot.rows("SELECT next_due_utc FROM users") == [(None,)]
+
+
+async def test_a_warning_sign_typed_in_chat_puts_the_plan_on_hold(bot: Harness) -> None:
+    await bot.start_plan(ANA, pain=5)
+    await bot.say(ANA, "can I still run? also I've got a fever and the chills")
+    texts = [m["text"] for m in bot.messages_to(ANA)[-2:]]
+    assert "doctor" in texts[0].lower()
+    assert "on hold" in texts[1]
+    assert _episode(bot)[2] == 1
+    assert bot.rows("SELECT next_due_utc FROM users") == [(None,)]
+
+
+async def test_asking_a_question_stores_nothing(bot: Harness) -> None:
+    await bot.say(ANA, "tylenol or advil??")
+    assert "Source:" in bot.last_to(ANA)["text"]
+    assert bot.rows("SELECT count(*) FROM users") == [(0,)]
+
+
+async def test_any_message_resumes_check_ins_paused_for_silence(bot: Harness) -> None:
+    await bot.start_plan(ANA, pain=5)
+    bot.clock.now = dt.datetime(2026, 5, 5, 7, 1, tzinfo=dt.UTC)
+    for _ in range(4):
+        await bot.run_checkin_job()
+        bot.clock.advance(days=1)
+    await bot.say(ANA, "/progress")
+    assert bot.rows("SELECT paused, next_due_utc IS NOT NULL FROM users") == [(None, 1)]

@@ -7,9 +7,9 @@ from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
 from bot.callback_data import Callback
-from bot.episodes import first_checkin
 from bot.handlers import account, checkin, plan
-from bot.handlers.flow import Step, Turn, turn_for
+from bot.handlers.flow import Step, turn_for
+from bot.matcher import Match
 
 BUTTON_STEPS: dict[str, Step] = {
     **plan.BUTTON_STEPS,
@@ -39,14 +39,11 @@ async def on_answer_button(
 async def answered_as_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Typed text that answers the open question (a volume, a time, a zone); True if used.
 
-    Also: any message from a runner whose check-ins paused for silence turns them back on.
     """
     message = update.message
-    turn = await turn_for(update, context)
+    turn = await turn_for(update, context, create=False)
     if turn is None or message is None or message.text is None:
         return False
-    if turn.user.paused == "unanswered":
-        await _welcome_back(turn)
     step = TEXT_STEPS.get(turn.user.question_kind or "")
     if step is None:
         return False
@@ -54,7 +51,16 @@ async def answered_as_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     return True
 
 
-async def _welcome_back(turn: Turn) -> None:
-    due = first_checkin(turn.now, turn.user.checkin_time, turn.tz)
-    await turn.services.db.set_paused(turn.chat_id, None, due)
-    await turn.send(say.resumed_after_silence())
+async def hold_plan_for_red_flag(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, match: Match
+) -> None:
+    """A warning sign typed in a runner's own words puts their running plan on hold too."""
+    turn = await turn_for(update, context, create=False)
+    if turn is None or match.red_flag is None:
+        return
+    episode = await turn.services.db.active_episode(turn.chat_id)
+    if episode is None or episode.red_flag_open:
+        return
+    detail = f"typed: {match.red_flag.rule.id}"
+    await turn.services.db.raise_red_flag(turn.chat_id, episode.id, detail, turn.today, turn.now)
+    await turn.send(say.plan_held_after_message())

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
+from bot.episode_replies import resumed_after_silence
 from bot.replies import Reply
-from bot.schedule import local_date
+from bot.schedule import local_date, next_checkin
 from bot.services import Services, services_of
 from bot.storage import User
 from bot.telegram_replies import send_reply
@@ -63,12 +64,29 @@ class Turn:
 Step = Callable[[Turn, str], Awaitable[None]]
 
 
-async def turn_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn | None:
-    """The private-chat runner behind an update (created on first contact), or None."""
-    chat = update.effective_chat
-    if chat is None or chat.type != "private":
+async def turn_for(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, create: bool = True
+) -> Turn | None:
+    """The private-chat runner behind an update, or None.
+
+    `create=False` for a plain question: asking something stores nothing. Any
+    contact from a runner whose check-ins paused for silence turns them back on.
+    """
+    chat, sender = update.effective_chat, update.effective_user
+    if chat is None or chat.type != "private" or sender is None or sender.id != chat.id:
         return None
     services = services_of(context.bot_data)
     now = services.now()
-    user = await services.db.ensure_user(chat.id, services.default_timezone, now)
-    return Turn(services, context.bot, user, now)
+    if create:
+        user: User | None = await services.db.ensure_user(chat.id, services.default_timezone, now)
+    else:
+        user = await services.db.user(chat.id)
+    if user is None:
+        return None
+    turn = Turn(services, context.bot, user, now)
+    if user.paused == "unanswered":
+        due = next_checkin(now, user.checkin_time, turn.tz)
+        await services.db.set_paused(chat.id, None, due)
+        await turn.refresh()
+        await turn.send(resumed_after_silence())
+    return turn

@@ -51,6 +51,8 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     services = services_of(context.bot_data)
     match = services.matcher.match(message.text)
     await _send(update, context, replies.reply_for(services.kb, match))
+    if match.kind == "urgent":
+        await answers.hold_plan_for_red_flag(update, context, match)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
