@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
@@ -26,7 +26,7 @@ from bot import episode_replies as say
 from bot.episodes import schedule_step
 from bot.services import Services, services_of
 from bot.storage import Claim, User
-from bot.telegram_replies import keyboard, send_reply
+from bot.telegram_replies import PreparedKeyboard, keyboard, send_reply
 
 JOB_NAME = "checkins:due"
 BATCH_SIZE = 1_000
@@ -137,12 +137,13 @@ class _Prompt:
     """The morning question, its keyboard built once per batch (PTB objects are costly)."""
 
     html: str
-    markup: InlineKeyboardMarkup | None
+    markup: PreparedKeyboard | None
 
     @classmethod
     def for_token(cls, token: str) -> _Prompt:
         reply = say.pain_question(token, morning=True)
-        return cls(reply.html, keyboard(reply))
+        markup = keyboard(reply)
+        return cls(reply.html, PreparedKeyboard(markup) if markup else None)
 
 
 async def _deliver(

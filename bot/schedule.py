@@ -47,11 +47,15 @@ def next_checkin(after: datetime, at: time, tz: ZoneInfo) -> datetime:
     start = local_date(after, tz)
     # Yesterday and tomorrow as well: around a change of offset the local date of
     # `after` and of the next check-in need not be neighbours in the obvious way.
-    candidates = (checkin_on(start + timedelta(days=offset), at, tz) for offset in range(-1, 4))
-    later = [moment for moment in candidates if moment is not None and moment > after]
-    if not later:  # pragma: no cover - no real zone skips three days in a row
-        raise ValueError(f"no {at.isoformat()} in {tz.key} within three days of {after}")
-    return min(later)
+    # Check-ins on successive local days are successive instants: the first one
+    # after `after` is the answer (usually today's or tomorrow's, two conversions).
+    for offset in range(-1, 4):
+        moment = checkin_on(start + timedelta(days=offset), at, tz)
+        if moment is not None and moment > after:
+            return moment
+    raise ValueError(  # pragma: no cover - no real zone skips three days in a row
+        f"no {at.isoformat()} in {tz.key} within three days of {after}"
+    )
 
 
 def due_for_today(due_at: datetime, now: datetime, tz: ZoneInfo) -> bool:

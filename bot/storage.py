@@ -183,7 +183,7 @@ def _user(row: aiosqlite.Row) -> User:
         unanswered=row["unanswered"],
         question_kind=row["question_kind"],
         question_token=row["question_token"],
-        draft=json.loads(row["draft"] or "{}"),
+        draft=json.loads(row["draft"]) if row["draft"] not in (None, "{}") else {},
     )
 
 
