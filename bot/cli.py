@@ -19,9 +19,11 @@ from bot.playground import run_playground
 from bot.replies import Reply, reply_for
 from bot.runner import run_telegram
 from bot.settings import SettingsError, load_settings
+from bot.storage import database_problem
 
 EXIT_INVALID_KB = 1
 EXIT_BAD_CONFIG = 2
+EXIT_BAD_DATABASE = 3
 
 
 def _load_or_report(directory: Path, err: TextIO) -> KnowledgeBase | None:
@@ -102,5 +104,9 @@ def _run(kb: KnowledgeBase, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     configure_logging(settings.log_level if settings.token else logging.WARNING, secrets, err)
     if settings.token is None:
         return asyncio.run(run_playground(kb, stdin, out))
+    problem = asyncio.run(database_problem(settings.database_path))
+    if problem is not None:
+        print(f"database error: {problem}", file=err)
+        return EXIT_BAD_DATABASE
     run_telegram(settings, kb)
     return 0

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -84,6 +85,22 @@ BUSY_TIMEOUT_MS = 30_000  # an operator's backup may hold the file for a while: 
 
 class StorageError(Exception):
     """The database cannot be used (for example, written by a newer RunBack)."""
+
+
+async def database_problem(path: Path) -> str | None:
+    """Why the bot could not use the database at `path` (one line), or None if it can.
+
+    Checked before connecting to Telegram, so a bad file is one clear line at
+    start-up instead of a traceback from inside the running bot.
+    """
+    try:
+        database = await Database.open(path)
+    except StorageError as exc:
+        return str(exc)
+    except (sqlite3.Error, OSError) as exc:
+        return f"cannot open {path}: {exc}"
+    await database.close()
+    return None
 
 
 @dataclass(frozen=True)
