@@ -182,7 +182,8 @@ def _kill_and_restart(workdir: Path, users: int) -> None:
     database, log = workdir / "killed.sqlite3", workdir / "killed.log"
     seed(database, users)
     child = _spawn(database, log)
-    while len(_delivered(log)) < users * 0.4 and child.poll() is None:
+    kill_at = int(users * 0.4) + BATCH_SIZE // 2  # mid-batch: some prompts claimed, not sent
+    while len(_delivered(log)) < kill_at and child.poll() is None:
         time.sleep(0.01)
     child.send_signal(signal.SIGKILL)
     child.wait()
