@@ -88,7 +88,7 @@ def test_playground_is_the_real_bot_in_a_terminal(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "TELEGRAM_BOT_TOKEN" in out.splitlines()[1]  # how to connect a real token
+    assert "TELEGRAM_BOT_TOKEN" in out.splitlines()[2]  # how to connect a real token
     welcome, physio, picked, stale, urgent, bye = (
         out.split("\nyou> ")[0:1] + out.split("you> ")[1:]
     )
@@ -118,3 +118,16 @@ def test_bad_configuration_is_one_line_and_exit_2(env: dict[str, str], message: 
     assert result.stderr.count("\n") == 1
     assert message in result.stderr
     assert "not-a-token" not in result.stderr
+
+
+def test_playground_tries_a_recovery_plan_with_tomorrow(tmp_path: Path) -> None:
+    typed = "/plan\nToday\n4\nskip\nNo\n/tomorrow\n2\nDone, felt fine\n/progress\nquit\n"
+    result = run_bot(stdin=typed, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("you> ")[1:]
+    assert "stage 2 of 7: Walking" in replies[4]
+    assert "clock jumps ahead" in replies[5]
+    assert "[0] [1] [2] [3] [4] [5] [6] [7] [8] [9] [10]" in replies[5]
+    assert "Holding at Walking" in replies[7] or "Moving up" in replies[7]
+    assert "[chart," in replies[8]
+    assert not list(tmp_path.iterdir())  # the playground keeps nothing on disk
