@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
 from bot.episodes import schedule_step
+from bot.handlers.flow import CHOICES, offered_choices
 from bot.services import Services, services_of
 from bot.storage import Claim, User
 from bot.telegram_replies import PreparedKeyboard, keyboard, send_reply
@@ -106,9 +107,9 @@ async def run_due_checkins(
         users = await services.db.due_users(now, batch_size)
         selected = time.perf_counter()
         claims, skipped = plan_batch(users, now)
-        await services.db.claim(claims, skipped)
-        claimed = time.perf_counter()
         prompt = _Prompt.for_token(claims[0].token if claims else "")
+        await services.db.claim(claims, skipped, {CHOICES: prompt.choices})
+        claimed = time.perf_counter()
         results = await asyncio.gather(
             *(_deliver(services, bot, claim, prompt, now) for claim in claims)
         )
@@ -138,12 +139,14 @@ class _Prompt:
 
     html: str
     markup: PreparedKeyboard | None
+    choices: list[str]
 
     @classmethod
     def for_token(cls, token: str) -> _Prompt:
         reply = say.pain_question(token, morning=True)
         markup = keyboard(reply)
-        return cls(reply.html, PreparedKeyboard(markup) if markup else None)
+        prepared = PreparedKeyboard(markup) if markup else None
+        return cls(reply.html, prepared, offered_choices(reply))
 
 
 async def _deliver(

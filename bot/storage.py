@@ -582,24 +582,29 @@ class Database:
             return [_user(row) for row in await cur.fetchall()]
 
     async def claim(
-        self, claims: Sequence[Claim], skipped: Sequence[tuple[int, dt.datetime]]
+        self,
+        claims: Sequence[Claim],
+        skipped: Sequence[tuple[int, dt.datetime]],
+        question_draft: dict[str, Any],
     ) -> None:
         """Take prompts off the schedule before sending them, so none is ever sent twice.
 
         `skipped` users only move to their next due time (a day missed while
         the bot was down, or a prompt already sent that local day).
         """
+        draft = json.dumps(question_draft)
         async with self._transaction() as db:
             await db.executemany(
                 "UPDATE users SET last_prompt_date = ?, next_due_utc = ?,"
                 " unanswered = unanswered + 1, question_kind = ?, question_token = ?,"
-                " draft = '{}', paused = ? WHERE chat_id = ?",
+                " draft = ?, paused = ? WHERE chat_id = ?",
                 [
                     (
                         c.local_date.isoformat(),
                         _utc(c.next_due) if c.next_due and not c.pause else None,
                         None if c.pause else "checkin-pain",
                         None if c.pause else c.token,
+                        draft,
                         "unanswered" if c.pause else None,
                         c.chat_id,
                     )

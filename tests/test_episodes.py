@@ -15,6 +15,7 @@ from telegram.error import TimedOut
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from tests.episode_driver import PROMPT, Clock, Harness, buttons
+from tests.telegram_fakes import button_press, feed
 
 ANA = 501
 START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in London
@@ -321,3 +322,17 @@ async def test_any_message_resumes_check_ins_paused_for_silence(bot: Harness) ->
         bot.clock.advance(days=1)
     await bot.say(ANA, "/progress")
     assert bot.rows("SELECT paused, next_due_utc IS NOT NULL FROM users") == [(None, 1)]
+
+
+async def test_a_forged_choice_on_the_current_question_changes_nothing(bot: Harness) -> None:
+    await bot.start_plan(ANA, pain=5)
+    bot.clock.now = dt.datetime(2026, 5, 5, 7, 1, tzinfo=dt.UTC)
+    await bot.run_checkin_job()
+    real = buttons(bot.last_to(ANA))[0]["callback_data"]  # "1:a:<token>-0"
+    forged = real.rsplit("-", 1)[0] + "-11"
+    before = bot.rows("SELECT question_kind, question_token FROM users")
+    await feed(bot.app, button_press(forged, ANA))  # type: ignore[arg-type]
+    assert bot.notices()[-1] == "That question has moved on, so I didn't change anything."
+    assert bot.rows("SELECT question_kind, question_token FROM users") == before
+    await bot.press(ANA, "10")
+    assert "How did yesterday's plan go?" in bot.last_to(ANA)["text"]

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import episode_replies as say
 from bot.callback_data import Callback
 from bot.handlers import account, checkin, plan
-from bot.handlers.flow import Step, turn_for
+from bot.handlers.flow import CHOICES, Step, turn_for
 from bot.matcher import Match
 
 BUTTON_STEPS: dict[str, Step] = {
@@ -29,7 +29,8 @@ async def on_answer_button(
     turn = await turn_for(update, context)
     token, choice = callback.token_and_choice
     step = BUTTON_STEPS.get(turn.user.question_kind or "") if turn else None
-    if turn is None or step is None or token != turn.user.question_token:
+    offered = turn.user.draft.get(CHOICES, []) if turn else []
+    if turn is None or step is None or token != turn.user.question_token or choice not in offered:
         await query.answer(say.STALE_QUESTION)
         return
     await query.answer()
@@ -37,9 +38,7 @@ async def on_answer_button(
 
 
 async def answered_as_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Typed text that answers the open question (a volume, a time, a zone); True if used.
-
-    """
+    """Typed text that answers the open question (a volume, a time, a zone); True if used."""
     message = update.message
     turn = await turn_for(update, context, create=False)
     if turn is None or message is None or message.text is None:

@@ -50,10 +50,16 @@ class Turn:
         await send_reply(self.bot, self.chat_id, reply)
 
     async def ask(self, kind: str, reply_for: Callable[[str], Reply], **draft: Any) -> None:
-        """Send a question and remember it as the one whose answer is now expected."""
+        """Send a question and remember it as the one whose answer is now expected.
+
+        The choices its buttons offer are remembered too: a forged or mistyped
+        button value is refused like a stale one.
+        """
         token = secrets.token_hex(4)
+        reply = reply_for(token)
+        draft[CHOICES] = offered_choices(reply)
         await self.services.db.ask(self.chat_id, kind, token, draft)
-        await self.send(reply_for(token))
+        await self.send(reply)
 
     async def refresh(self) -> None:
         found = await self.services.db.user(self.chat_id)
@@ -62,6 +68,15 @@ class Turn:
 
 
 Step = Callable[[Turn, str], Awaitable[None]]
+CHOICES = "_choices"  # in a question's draft: the button values it offered
+
+
+def offered_choices(reply: Reply) -> list[str]:
+    return [
+        button.callback.token_and_choice[1]
+        for button in reply.buttons
+        if button.callback.action == "answer"
+    ]
 
 
 async def turn_for(
