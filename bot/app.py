@@ -17,7 +17,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.checkin_job import JOB_NAME, send_due_checkins
-from bot.handlers import account, checkin, plan, private_chat, records
+from bot.handlers import account, checkin, history, plan, private_chat
 from bot.handlers.errors import on_error
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
@@ -54,8 +54,8 @@ CHECKIN_INTERVAL_SECONDS = 60.0
 _PERSONAL_COMMANDS = {
     "plan": plan.on_plan,
     "checkin": checkin.on_checkin,
-    "progress": records.on_progress,
-    "export": records.on_export,
+    "progress": history.on_progress,
+    "export": history.on_export,
     "settings": account.on_settings,
     "pause": account.on_pause,
     "resume": account.on_resume,

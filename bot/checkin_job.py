@@ -25,8 +25,8 @@ from telegram.ext import ContextTypes
 from bot import episode_replies as say
 from bot.episodes import schedule_step
 from bot.handlers.flow import CHOICES, offered_choices
+from bot.records import Claim, User
 from bot.services import Services, services_of
-from bot.storage import Claim, User
 from bot.telegram_replies import PreparedKeyboard, keyboard, send_reply
 
 JOB_NAME = "checkins:due"

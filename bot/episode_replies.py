@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.episodes import ONSETS, OUTCOMES
-from bot.ladder import Ladder, UsualVolume, format_volume, plan_text
+from bot.ladder import Ladder, plan_text
 from bot.progression import Decision
 from bot.replies import DISCLAIMER, Button, Reply, escape
+from bot.volume import UsualVolume, format_volume
 
 PAIN_SCALE = "0 = no pain at all, 10 = the worst you can imagine."
 RED_FLAG_QUESTION = (

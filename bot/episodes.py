@@ -12,8 +12,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.progression import DayReport, History, PlanOutcome
+from bot.records import CheckIn
 from bot.schedule import checkin_on, local_date, next_checkin
-from bot.storage import CheckIn
 
 # When the pain began: the button label and roughly how many days ago.
 ONSETS: dict[str, tuple[str, int]] = {

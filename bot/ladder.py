@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from bot.validation import FieldReader, Problems
+from bot.volume import UsualVolume, format_volume, round_volume
 from bot.yaml_lines import line_of
 
-VolumeUnit = Literal["km", "mi", "min"]
 MAX_PAIN = 10
 MAX_PLAN_CHARS = 300
 MAX_NAME_CHARS = 30
@@ -29,14 +29,6 @@ _RULE_FIELDS = {
     "resolve_pain_max": (0, MAX_PAIN),
     "resolve_checkins": (1, 30),
 }
-
-
-@dataclass(frozen=True)
-class UsualVolume:
-    """The runner's usual weekly running, as they told it."""
-
-    amount: float
-    unit: VolumeUnit
 
 
 @dataclass(frozen=True)
@@ -260,11 +252,6 @@ def parse_ladder(path: Path, raw: Any, problems: Problems) -> Ladder | None:
 
 
 _FRACTION_WORDS = ((1 / 3, "one-third"), (1 / 2, "half"), (2 / 3, "two-thirds"))
-_UNIT_WORDS: dict[VolumeUnit, tuple[str, str]] = {
-    "km": ("km", "km"),
-    "mi": ("mile", "miles"),
-    "min": ("minute", "minutes"),
-}
 
 
 def _fraction_word(fraction: float) -> tuple[float, str]:
@@ -275,25 +262,9 @@ def _fraction_word(fraction: float) -> tuple[float, str]:
     return fraction, f"{round(fraction * 100)}%"
 
 
-def _round_volume(amount: float, unit: VolumeUnit) -> float:
-    if unit == "min":
-        return float(max(5, round(amount / 5) * 5))
-    if amount >= 10:
-        return float(round(amount))
-    return max(0.5, round(amount * 2) / 2)
-
-
-def format_volume(volume: UsualVolume) -> str:
-    """'30 km', '12.5 miles', '1 mile', '180 minutes'."""
-    amount = round(volume.amount, 1)
-    number = f"{amount:g}"
-    singular, plural = _UNIT_WORDS[volume.unit]
-    return f"{number} {singular if amount == 1 else plural}"
-
-
 def _share(usual: UsualVolume, fraction: float) -> str:
     return format_volume(
-        UsualVolume(_round_volume(usual.amount * fraction, usual.unit), usual.unit)
+        UsualVolume(round_volume(usual.amount * fraction, usual.unit), usual.unit)
     )
 
 
@@ -316,33 +287,3 @@ def plan_text(stage: Stage, usual: UsualVolume | None) -> str:
     if stage.volume_fraction is None:
         return stage.plan
     return f"{stage.plan} {_volume_sentence(stage.volume_fraction, usual)}"
-
-
-_UNITS: dict[str, tuple[VolumeUnit, float]] = {
-    **dict.fromkeys(
-        ("k", "km", "kms", "kilometre", "kilometres", "kilometer", "kilometers"), ("km", 1.0)
-    ),
-    **dict.fromkeys(("mi", "mile", "miles"), ("mi", 1.0)),
-    **dict.fromkeys(("min", "mins", "minute", "minutes"), ("min", 1.0)),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), ("min", 60.0)),
-}
-_LIMITS: dict[VolumeUnit, float] = {"km": 500, "mi": 300, "min": 3000}
-_VOLUME = re.compile(
-    r"^(?:about|around|roughly|~)?\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\.?"
-    r"(?:\s*(?:(?:a|per|each|every|/)\s*(?:week|wk)|weekly))?\.?$"
-)
-
-
-def parse_volume(text: str) -> UsualVolume | None:
-    """'30 km', '20 miles', '3 hours' (as 180 minutes), '25k'; None for anything unclear."""
-    found = _VOLUME.match(" ".join(text.lower().split()))
-    if found is None or found.group(2) not in _UNITS:
-        return None
-    number = found.group(1)
-    if re.fullmatch(r"\d+,\d{3}", number):
-        return None  # "1,500": a thousands separator or a decimal comma? Ask again.
-    unit, factor = _UNITS[found.group(2)]
-    amount = float(number.replace(",", ".")) * factor
-    if not 0 < amount <= _LIMITS[unit]:
-        return None
-    return UsualVolume(amount, unit)

@@ -15,13 +15,13 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.ladder import UsualVolume, VolumeUnit
+from bot.records import CheckIn, Claim, Episode, NewCheckIn, User
+from bot.volume import UsualVolume, VolumeUnit
 
 _MIGRATIONS: tuple[str, ...] = (
     """
@@ -101,76 +101,6 @@ async def database_problem(path: Path) -> str | None:
         return f"cannot open {path}: {exc}"
     await database.close()
     return None
-
-
-@dataclass(frozen=True)
-class User:
-    chat_id: int
-    timezone: str
-    checkin_time: dt.time
-    usual: UsualVolume | None
-    paused: str | None  # None, "by-user" or "unanswered"
-    active: bool
-    next_due: dt.datetime | None
-    last_prompt_date: dt.date | None
-    unanswered: int
-    question_kind: str | None
-    question_token: str | None
-    draft: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Episode:
-    id: int
-    chat_id: int
-    onset: str
-    onset_date: dt.date
-    started_on: dt.date
-    status: str
-    stage: int
-    stage_since: dt.date
-    red_flag_open: bool
-    last_screen_date: dt.date | None
-    ended_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class CheckIn:
-    local_date: dt.date
-    pain: int
-    outcome: str | None
-    stage_before: int
-    decision: str
-    stage_after: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class NewCheckIn:
-    """A check-in and the decision it led to, written together with the episode's stage."""
-
-    episode_id: int
-    local_date: dt.date
-    pain: int
-    outcome: str | None
-    stage_before: int
-    decision: str
-    stage_after: int
-    reason: str
-    stage_since: dt.date
-    status: str = "active"  # "resolved" ends the episode and its check-ins
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A prompt taken from the schedule: sent once, or released on a transient failure."""
-
-    chat_id: int
-    local_date: dt.date
-    previous_prompt_date: dt.date | None
-    next_due: dt.datetime | None
-    token: str
-    pause: bool = False  # too many unanswered prompts: tell the runner, don't ask
 
 
 def _utc(moment: dt.datetime) -> str:

@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.ladder import (
-    MAX_PLAN_CHARS,
-    Ladder,
-    UsualVolume,
-    format_volume,
-    parse_volume,
-    plan_text,
-)
+from bot.ladder import MAX_PLAN_CHARS, Ladder, plan_text
 from bot.validation import KnowledgeError
+from bot.volume import UsualVolume, format_volume, parse_volume
 
 STAGE_IDS = (
     "gentle-movement",

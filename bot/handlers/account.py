@@ -8,10 +8,10 @@ from telegram.ext import ContextTypes
 from bot import episode_replies as say
 from bot.episodes import first_checkin
 from bot.handlers.flow import Step, Turn, turn_for
-from bot.ladder import format_volume, parse_volume
 from bot.replies import Reply, escape
 from bot.schedule import next_checkin, parse_clock
 from bot.timezones import find_timezone, suggest_timezones
+from bot.volume import format_volume, parse_volume
 
 
 async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

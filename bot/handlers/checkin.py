@@ -10,7 +10,7 @@ from bot import episode_replies as say
 from bot.episodes import OUTCOMES, history_for_today, screen_due
 from bot.handlers.flow import Step, Turn, turn_for
 from bot.progression import PlanOutcome, decide
-from bot.storage import NewCheckIn
+from bot.records import NewCheckIn
 
 
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,10 +18,10 @@ from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
 from bot.episode_replies import resumed_after_silence
+from bot.records import User
 from bot.replies import Reply
 from bot.schedule import local_date, next_checkin
 from bot.services import Services, services_of
-from bot.storage import User
 from bot.telegram_replies import send_reply
 
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot import episode_replies as say
 from bot.episodes import ONSETS, first_checkin, onset_date, weeks_since
 from bot.handlers.flow import Step, Turn, turn_for
-from bot.ladder import parse_volume
+from bot.volume import parse_volume
 
 
 async def on_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,8 +14,8 @@ from telegram.ext import ContextTypes
 from bot import episode_replies as say
 from bot.handlers.flow import turn_for
 from bot.progress_chart import ChartDay, progress_summary, render_progress_png
+from bot.records import CheckIn
 from bot.replies import escape
-from bot.storage import CheckIn
 
 MAX_CHART_DAYS = 180
 
