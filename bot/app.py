@@ -10,6 +10,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -17,7 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.checkin_job import JOB_NAME, send_due_checkins
-from bot.handlers import account, checkin, history, plan, private_chat
+from bot.handlers import account, checkin, flow, history, plan, private_chat
 from bot.handlers.errors import on_error
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
@@ -92,6 +93,12 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
 
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in order: commands before free text, text before the non-text catch-all."""
+    # Group -1 runs first for every update: a runner who went quiet (ignored
+    # check-ins, or blocked the bot) is back as soon as they write anything.
+    application.add_handler(
+        MessageHandler(_PRIVATE, flow.on_any_private_update, block=True), group=-1
+    )
+    application.add_handler(CallbackQueryHandler(flow.on_any_private_update), group=-1)
     application.add_handler(CommandHandler("start", private_chat.on_start, filters=_PRIVATE))
     application.add_handler(CommandHandler("help", private_chat.on_help, filters=_NEW))
     application.add_handler(CommandHandler("about", private_chat.on_about, filters=_NEW))
@@ -107,6 +114,10 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     )
     # Anything else in a private chat (photo, sticker, voice, location, document...).
     application.add_handler(MessageHandler(_PRIVATE & ~filters.TEXT, private_chat.on_non_text))
+    # Blocked or unblocked by a runner (private chats; groups arrive with issue 5).
+    application.add_handler(
+        ChatMemberHandler(account.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_error_handler(on_error)
 
 

@@ -64,3 +64,18 @@ def button_press(data: str, chat_id: int = 501, message_id: int = 77) -> dict[st
 
 async def feed(app: Application, update: dict[str, Any]) -> None:  # type: ignore[type-arg]
     await app.process_update(Update.de_json(update, app.bot))
+
+
+def my_chat_member(status: str, chat_id: int = 501, old: str = "member") -> dict[str, Any]:
+    """The bot's own membership changed in a chat: "kicked" in a private chat is a block."""
+    bot = {"id": 1_000_001, "is_bot": True, "first_name": "RunBack", "username": "RunBackBot"}
+    return {
+        "update_id": next(_ids),
+        "my_chat_member": {
+            "chat": private_chat(chat_id),
+            "from": user(chat_id),
+            "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": bot, "until_date": 2_000_000_000},
+            "new_chat_member": {"status": status, "user": bot, "until_date": 2_000_000_000},
+        },
+    }

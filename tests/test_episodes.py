@@ -15,7 +15,7 @@ from telegram.error import TimedOut
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from tests.episode_driver import PROMPT, Clock, Harness, buttons
-from tests.telegram_fakes import button_press, feed
+from tests.telegram_fakes import button_press, feed, my_chat_member
 
 ANA = 501
 START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in London
@@ -336,3 +336,17 @@ async def test_a_forged_choice_on_the_current_question_changes_nothing(bot: Harn
     assert bot.rows("SELECT question_kind, question_token FROM users") == before
     await bot.press(ANA, "10")
     assert "How did yesterday's plan go?" in bot.last_to(ANA)["text"]
+
+
+async def test_blocking_the_bot_stops_check_ins_until_the_runner_writes_again(
+    bot: Harness,
+) -> None:
+    await bot.start_plan(ANA, pain=5)
+    await feed(bot.app, my_chat_member("kicked"))  # type: ignore[arg-type]
+    assert bot.rows("SELECT active, next_due_utc FROM users") == [(0, None)]
+    bot.clock.now = dt.datetime(2026, 5, 5, 7, 1, tzinfo=dt.UTC)
+    await bot.run_checkin_job()
+    assert PROMPT not in bot.last_to(ANA)["text"]
+    await feed(bot.app, my_chat_member("member", old="kicked"))  # type: ignore[arg-type]
+    await bot.say(ANA, "/start")
+    assert bot.rows("SELECT active, next_due_utc FROM users") == [(1, "2026-05-06T07:00:00")]

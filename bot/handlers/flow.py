@@ -84,8 +84,7 @@ async def turn_for(
 ) -> Turn | None:
     """The private-chat runner behind an update, or None.
 
-    `create=False` for a plain question: asking something stores nothing. Any
-    contact from a runner whose check-ins paused for silence turns them back on.
+    `create=False` for a plain question: asking something stores nothing.
     """
     chat, sender = update.effective_chat, update.effective_user
     if chat is None or chat.type != "private" or sender is None or sender.id != chat.id:
@@ -98,10 +97,26 @@ async def turn_for(
         user = await services.db.user(chat.id)
     if user is None:
         return None
-    turn = Turn(services, context.bot, user, now)
-    if user.paused == "unanswered":
-        due = next_checkin(now, user.checkin_time, turn.tz)
-        await services.db.set_paused(chat.id, None, due)
+    return Turn(services, context.bot, user, now)
+
+
+async def on_any_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler: any contact from a runner who went quiet turns them back on."""
+    turn = await turn_for(update, context, create=False)
+    if turn is not None and (turn.user.paused == "unanswered" or not turn.user.active):
+        await _welcome_back(turn)
+
+
+async def _welcome_back(turn: Turn) -> None:
+    """A runner heard from again (after ignored check-ins, or after blocking the bot)."""
+    db, user = turn.services.db, turn.user
+    if not user.active:
+        await db.mark_active(turn.chat_id)
+    episode = await db.active_episode(turn.chat_id)
+    if episode is None or episode.red_flag_open or user.paused == "by-user":
         await turn.refresh()
-        await turn.send(resumed_after_silence())
-    return turn
+        return
+    due = next_checkin(turn.now, user.checkin_time, turn.tz)
+    await db.set_paused(turn.chat_id, None, due)
+    await turn.refresh()
+    await turn.send(resumed_after_silence())
