@@ -350,3 +350,11 @@ async def test_blocking_the_bot_stops_check_ins_until_the_runner_writes_again(
     await feed(bot.app, my_chat_member("member", old="kicked"))  # type: ignore[arg-type]
     await bot.say(ANA, "/start")
     assert bot.rows("SELECT active, next_due_utc FROM users") == [(1, "2026-05-06T07:00:00")]
+
+
+async def test_a_chat_that_no_longer_exists_gets_no_more_prompts(bot: Harness) -> None:
+    await bot.start_plan(ANA, pain=5)
+    bot.clock.now = dt.datetime(2026, 5, 5, 7, 1, tzinfo=dt.UTC)
+    bot.api.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    await bot.run_checkin_job()
+    assert bot.rows("SELECT active, next_due_utc FROM users") == [(0, None)]
