@@ -149,6 +149,11 @@ async def _child(database: Path, log: Path) -> None:
     print(json.dumps(report))
 
 
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
 def _spawn(database: Path, log: Path) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "bench.fanout", "--child", str(database), str(log)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our own module
@@ -166,11 +171,11 @@ def _throughput(workdir: Path, users: int) -> None:
     report = json.loads(out.strip().splitlines()[-1])
     select, claim = report["select_ms"], report["claim_ms"]
     print(f"{users} runners due in the same minute, batches of {BATCH_SIZE}")
-    print(
-        f"select per batch: median {statistics.median(select):.1f} ms, "
-        f"max {max(select):.1f} ms over {len(select)} batches"
-    )
-    print(f"claim per batch: median {statistics.median(claim):.1f} ms, max {max(claim):.1f} ms")
+    for name, timings in (("select", select), ("claim", claim)):
+        print(
+            f"{name} per batch: median {statistics.median(timings):.1f} ms, "
+            f"p95 {_p95(timings):.1f} ms, max {max(timings):.1f} ms over {len(timings)} batches"
+        )
     rate = report["delivered"] / report["seconds"]
     print(
         f"sent {report['delivered']} check-ins in {report['seconds']:.1f} s: {rate:.0f} per second"
