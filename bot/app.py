@@ -18,8 +18,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.checkin_job import JOB_NAME, send_due_checkins
-from bot.handlers import account, checkin, flow, history, plan, private_chat
+from bot.club_tips_job import JOB_NAME as TIPS_JOB_NAME
+from bot.club_tips_job import send_due_tips
+from bot.handlers import club, clubs, flow, group_chat, private_chat
 from bot.handlers.errors import on_error
+from bot.handlers.personal import PERSONAL_COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from bot.services import Clock, Services, install, services_of, system_clock
@@ -36,11 +39,15 @@ PRIVATE_COMMANDS = [
     BotCommand("stop", "End your plan: back to normal"),
     BotCommand("export", "Download everything stored about you"),
     BotCommand("forget", "Delete everything stored about you"),
+    BotCommand("clubs", "Clubs whose anonymous stats count you"),
     BotCommand("topics", "Everything RunBack can answer"),
     BotCommand("help", "How to use RunBack"),
     BotCommand("about", "Where the answers come from"),
 ]
 GROUP_COMMANDS = [
+    BotCommand("ask", "Ask RunBack about back pain and running"),
+    BotCommand("clubtips", "Admins: a daily back-care tip (on 07:30 Europe/London | off)"),
+    BotCommand("clubstats", "Admins: anonymous stats of members who opted in"),
     BotCommand("help", "How to use RunBack"),
     BotCommand("about", "Where the answers come from"),
 ]
@@ -49,20 +56,10 @@ GROUP_COMMANDS = [
 # contradict an answer already given. Only new messages are handled.
 _NEW = filters.UpdateType.MESSAGE
 _PRIVATE = filters.ChatType.PRIVATE & _NEW
+_GROUP = filters.ChatType.GROUPS & _NEW
 
 
 CHECKIN_INTERVAL_SECONDS = 60.0
-_PERSONAL_COMMANDS = {
-    "plan": plan.on_plan,
-    "checkin": checkin.on_checkin,
-    "progress": history.on_progress,
-    "export": history.on_export,
-    "settings": account.on_settings,
-    "pause": account.on_pause,
-    "resume": account.on_resume,
-    "stop": account.on_stop,
-    "forget": account.on_forget,
-}
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -72,16 +69,19 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     await application.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
     jobs = application.job_queue
-    if jobs is not None and not jobs.get_jobs_by_name(JOB_NAME):
-        # The schedule itself lives in the database; this job only polls it. A late
-        # run still sends what is due, so APScheduler must not skip it as a misfire.
-        jobs.run_repeating(
-            send_due_checkins,
-            interval=services.checkin_interval,
-            first=1.0,
-            name=JOB_NAME,
-            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
+    if jobs is None:
+        return
+    # The schedules live in the database; these jobs only poll them. A late run
+    # still sends what is due, so APScheduler must not skip it as a misfire.
+    for name, callback in ((JOB_NAME, send_due_checkins), (TIPS_JOB_NAME, send_due_tips)):
+        if not jobs.get_jobs_by_name(name):
+            jobs.run_repeating(
+                callback,
+                interval=services.checkin_interval,
+                first=1.0,
+                name=name,
+                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            )
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -103,20 +103,33 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("help", private_chat.on_help, filters=_NEW))
     application.add_handler(CommandHandler("about", private_chat.on_about, filters=_NEW))
     application.add_handler(CommandHandler("topics", private_chat.on_topics, filters=_PRIVATE))
-    for command, callback in _PERSONAL_COMMANDS.items():
+    application.add_handler(CommandHandler("ask", private_chat.on_ask, filters=_PRIVATE))
+    application.add_handler(CommandHandler("clubs", clubs.on_clubs, filters=_PRIVATE))
+    for command, callback in PERSONAL_COMMANDS.items():
         application.add_handler(CommandHandler(command, callback, filters=_PRIVATE))
+    # Groups: personal commands only ever answer with a link into the private chat.
+    application.add_handler(
+        CommandHandler(list(PERSONAL_COMMANDS), group_chat.on_personal_command, filters=_GROUP)
+    )
+    application.add_handler(CommandHandler("ask", group_chat.on_ask, filters=_GROUP))
+    application.add_handler(CommandHandler("clubtips", club.on_clubtips, filters=_GROUP))
+    application.add_handler(CommandHandler("clubstats", club.on_clubstats, filters=_GROUP))
     application.add_handler(CallbackQueryHandler(private_chat.on_button))
     application.add_handler(
         MessageHandler(_PRIVATE & filters.TEXT & ~filters.COMMAND, private_chat.on_question)
     )
     application.add_handler(
+        MessageHandler(_GROUP & filters.TEXT & ~filters.COMMAND, group_chat.on_group_text)
+    )
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, club.on_migration))
+    application.add_handler(
         MessageHandler(_PRIVATE & filters.COMMAND, private_chat.on_unknown_command)
     )
     # Anything else in a private chat (photo, sticker, voice, location, document...).
     application.add_handler(MessageHandler(_PRIVATE & ~filters.TEXT, private_chat.on_non_text))
-    # Blocked or unblocked by a runner (private chats; groups arrive with issue 5).
+    # Blocked by a runner, or added to / removed from a club's group.
     application.add_handler(
-        ChatMemberHandler(account.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+        ChatMemberHandler(club.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     application.add_error_handler(on_error)
 

@@ -27,7 +27,7 @@ from bot.episodes import schedule_step
 from bot.handlers.flow import CHOICES, offered_choices
 from bot.records import Claim, User
 from bot.services import Services, services_of
-from bot.telegram_replies import PreparedKeyboard, keyboard, send_reply
+from bot.telegram_replies import PreparedKeyboard, keyboard, retry_delay, send_reply
 
 JOB_NAME = "checkins:due"
 BATCH_SIZE = 1_000
@@ -127,12 +127,6 @@ async def run_due_checkins(
             return reports
 
 
-def _retry_after(error: RetryAfter) -> dt.timedelta:
-    """Telegram's wait (a timedelta with PTB_TIMEDELTA on, see bot/__init__.py)."""
-    wait = error.retry_after
-    return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))
-
-
 @dataclass(frozen=True)
 class _Prompt:
     """The morning question, its keyboard built once per batch (PTB objects are costly)."""
@@ -163,7 +157,7 @@ async def _deliver(
         await services.db.mark_inactive(claim.chat_id)  # blocked, kicked or deactivated
         return False
     except RetryAfter as exc:
-        await services.db.release(claim, now + _retry_after(exc))
+        await services.db.release(claim, now + retry_delay(exc))
         return False
     except BadRequest as exc:
         if any(gone in exc.message.lower() for gone in _GONE):

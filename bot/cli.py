@@ -86,7 +86,8 @@ def main(
         return EXIT_INVALID_KB
     if args.command == "kb":
         rules = len(kb.red_flags.rules)
-        print(f"knowledge base OK: {len(kb.topics)} topics, {rules} red-flag rules", file=out)
+        counts = f"{len(kb.topics)} topics, {rules} red-flag rules, {len(kb.tips)} club tips"
+        print(f"knowledge base OK: {counts}", file=out)
         return 0
     if args.command == "ask":
         return _ask(args, kb, out, stdin)

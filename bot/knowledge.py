@@ -18,6 +18,7 @@ from bot.lexicon import Lexicon, parse_lexicon
 from bot.match_settings import MatchSettings, parse_match_settings
 from bot.red_flag_loading import parse_red_flags
 from bot.red_flags import RedFlags
+from bot.tips import Tip, parse_tips
 from bot.validation import FieldReader, KnowledgeError, Problems
 from bot.yaml_lines import YamlProblem, line_of, load_yaml
 
@@ -102,6 +103,7 @@ class KnowledgeBase:
     out_of_scope: tuple[str, ...]
     settings: MatchSettings
     ladder: Ladder
+    tips: tuple[Tip, ...]
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -234,10 +236,12 @@ def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
     out_of_scope = _load_out_of_scope(directory / "out_of_scope.yaml", problems)
     ladder_path = directory / "ladder.yaml"
     ladder = parse_ladder(ladder_path, _load_file(ladder_path, problems), problems)
+    tips_path = directory / "tips.yaml"
+    tips = parse_tips(tips_path, _load_file(tips_path, problems), problems)
     problems.raise_if_any()
     if ladder is None:  # parse_ladder reports why whenever it returns None
         raise KnowledgeError([f"{ladder_path}:1: the ladder could not be read"])
-    return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings, ladder)
+    return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings, ladder, tips)
 
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "Topic", "load_knowledge"]

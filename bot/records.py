@@ -77,3 +77,24 @@ class Claim:
     next_due: dt.datetime | None
     token: str
     pause: bool = False  # too many unanswered prompts: tell the runner, don't ask
+
+
+@dataclass(frozen=True)
+class Club:
+    """A running club's group chat and its daily-tip settings."""
+
+    chat_id: int
+    title: str
+    tips_time: dt.time | None
+    tips_timezone: str | None
+    next_tip: dt.datetime | None
+    last_tip_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class ClubStats:
+    """Anonymous counts over the members who chose to be counted."""
+
+    members: int
+    active_plans: int
+    back_to_running: int

@@ -15,10 +15,11 @@ MAX_RELATED_BUTTONS = 2
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a topic's answer or a menu entry."""
+    """An inline button: a topic's answer, a menu entry, a question's choice, or a link."""
 
     label: str
-    callback: Callback
+    callback: Callback | None = None
+    url: str | None = None  # a link button (a deep link into the private chat)
 
     @classmethod
     def topic(cls, label: str, topic_id: str) -> Button:
@@ -31,6 +32,10 @@ class Button:
     @classmethod
     def choice(cls, label: str, token: str, choice: str) -> Button:
         return cls(label, Callback.answer(token, choice))
+
+    @classmethod
+    def link(cls, label: str, url: str) -> Button:
+        return cls(label, url=url)
 
 
 @dataclass(frozen=True)

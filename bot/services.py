@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.admin_cache import AdminCache
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
+from bot.recent_answers import RecentAnswers
 from bot.storage import Database
 
 _KEY = "runback.services"
@@ -28,6 +30,8 @@ class Services:
     default_timezone: str = "UTC"
     clock: Clock = system_clock  # tests pass a controllable one
     checkin_interval: float = 60.0  # seconds between looks at the check-in schedule
+    recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
+    admins: AdminCache = field(default_factory=AdminCache)
     _db: Database | None = field(default=None, repr=False)
 
     @property

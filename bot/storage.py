@@ -20,7 +20,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.records import CheckIn, Claim, Episode, NewCheckIn, User
+from bot.records import CheckIn, Claim, Club, ClubStats, Episode, NewCheckIn, User
 from bot.volume import UsualVolume, VolumeUnit
 
 _MIGRATIONS: tuple[str, ...] = (
@@ -77,6 +77,32 @@ _MIGRATIONS: tuple[str, ...] = (
         detail TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX events_by_chat ON events (chat_id);
+    """,
+    # 2: running clubs (group chats): daily tips, and members counted in anonymous stats.
+    """
+    CREATE TABLE clubs (
+        chat_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        tips_time TEXT,
+        tips_timezone TEXT,
+        next_tip_utc TEXT,
+        last_tip_date TEXT,
+        created_utc TEXT NOT NULL
+    );
+    CREATE INDEX clubs_tip_due ON clubs (next_tip_utc) WHERE next_tip_utc IS NOT NULL;
+    CREATE TABLE club_tips_sent (
+        club_id INTEGER NOT NULL
+            REFERENCES clubs (chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+        tip_id TEXT NOT NULL,
+        sent_on TEXT NOT NULL,
+        PRIMARY KEY (club_id, tip_id)
+    );
+    CREATE TABLE club_members (
+        club_id INTEGER NOT NULL
+            REFERENCES clubs (chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users (chat_id) ON DELETE CASCADE,
+        PRIMARY KEY (club_id, user_id)
+    );
     """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -159,6 +185,17 @@ def _checkin(row: aiosqlite.Row) -> CheckIn:
         decision=row["decision"],
         stage_after=row["stage_after"],
         reason=row["reason"],
+    )
+
+
+def _club(row: aiosqlite.Row) -> Club:
+    return Club(
+        chat_id=row["chat_id"],
+        title=row["title"],
+        tips_time=dt.time.fromisoformat(row["tips_time"]) if row["tips_time"] else None,
+        tips_timezone=row["tips_timezone"],
+        next_tip=_from_utc(row["next_tip_utc"]),
+        last_tip_date=_date(row["last_tip_date"]),
     )
 
 
@@ -560,6 +597,153 @@ class Database:
             )
         )
 
+    # Running clubs (group chats) -------------------------------------------------------
+
+    async def ensure_club(self, chat_id: int, title: str, now: dt.datetime) -> None:
+        await self._write(
+            (
+                "INSERT INTO clubs (chat_id, title, created_utc) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title",
+                (chat_id, title, _utc(now)),
+            )
+        )
+
+    async def club(self, chat_id: int) -> Club | None:
+        async with self._db.execute("SELECT * FROM clubs WHERE chat_id = ?", (chat_id,)) as cur:
+            row = await cur.fetchone()
+        return _club(row) if row is not None else None
+
+    async def set_club_tips(
+        self, chat_id: int, at: dt.time | None, timezone: str | None, next_tip: dt.datetime | None
+    ) -> None:
+        """Daily tips on (a local time, a zone, the first one due) or off (all None)."""
+        await self._write(
+            (
+                "UPDATE clubs SET tips_time = ?, tips_timezone = ?, next_tip_utc = ?"
+                " WHERE chat_id = ?",
+                (
+                    at.strftime("%H:%M") if at else None,
+                    timezone,
+                    _utc(next_tip) if next_tip else None,
+                    chat_id,
+                ),
+            )
+        )
+
+    async def drop_club(self, chat_id: int) -> None:
+        """The bot left the group: its settings, tip history and member list go."""
+        await self._write(("DELETE FROM clubs WHERE chat_id = ?", (chat_id,)))
+
+    async def move_club(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup (new id): everything follows it."""
+        async with self._transaction() as db:
+            cursor = await db.execute("SELECT 1 FROM clubs WHERE chat_id = ?", (old_chat_id,))
+            if await cursor.fetchone() is None:
+                return
+            await db.execute("DELETE FROM clubs WHERE chat_id = ?", (new_chat_id,))
+            await db.execute(
+                "UPDATE clubs SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+            )
+
+    async def due_tips(self, now: dt.datetime, limit: int) -> list[Club]:
+        async with self._db.execute(
+            "SELECT * FROM clubs WHERE next_tip_utc IS NOT NULL AND next_tip_utc <= ?"
+            " ORDER BY next_tip_utc LIMIT ?",
+            (_utc(now), limit),
+        ) as cur:
+            return [_club(row) for row in await cur.fetchall()]
+
+    async def tips_sent(self, chat_id: int) -> set[str]:
+        async with self._db.execute(
+            "SELECT tip_id FROM club_tips_sent WHERE club_id = ?", (chat_id,)
+        ) as cur:
+            return {row[0] for row in await cur.fetchall()}
+
+    async def claim_tip(
+        self,
+        chat_id: int,
+        tip_id: str | None,
+        local_date: dt.date,
+        next_tip: dt.datetime,
+        new_round: bool,
+    ) -> None:
+        """Take today's tip off the schedule before posting it: never two in one day.
+
+        `tip_id` None only moves the schedule on (already posted today, or a day
+        missed while the bot was down).
+        """
+        async with self._transaction() as db:
+            if tip_id is None:
+                await db.execute(
+                    "UPDATE clubs SET next_tip_utc = ? WHERE chat_id = ?",
+                    (_utc(next_tip), chat_id),
+                )
+                return
+            await db.execute(
+                "UPDATE clubs SET next_tip_utc = ?, last_tip_date = ? WHERE chat_id = ?",
+                (_utc(next_tip), local_date.isoformat(), chat_id),
+            )
+            if new_round:  # every tip has been posted: start the rotation again
+                await db.execute("DELETE FROM club_tips_sent WHERE club_id = ?", (chat_id,))
+            await db.execute(
+                "INSERT OR REPLACE INTO club_tips_sent (club_id, tip_id, sent_on)"
+                " VALUES (?, ?, ?)",
+                (chat_id, tip_id, local_date.isoformat()),
+            )
+
+    async def release_tip(
+        self, chat_id: int, tip_id: str, previous_date: dt.date | None, retry_at: dt.datetime
+    ) -> None:
+        """A tip that could not be posted goes back on the schedule."""
+        await self._write(
+            (
+                "UPDATE clubs SET next_tip_utc = ?, last_tip_date = ? WHERE chat_id = ?",
+                (_utc(retry_at), previous_date.isoformat() if previous_date else None, chat_id),
+            ),
+            (
+                "DELETE FROM club_tips_sent WHERE club_id = ? AND tip_id = ?",
+                (chat_id, tip_id),
+            ),
+        )
+
+    async def join_club_stats(self, club_id: int, user_id: int) -> None:
+        await self._write(
+            (
+                "INSERT OR IGNORE INTO club_members (club_id, user_id) VALUES (?, ?)",
+                (club_id, user_id),
+            )
+        )
+
+    async def leave_club_stats(self, club_id: int, user_id: int) -> None:
+        await self._write(
+            ("DELETE FROM club_members WHERE club_id = ? AND user_id = ?", (club_id, user_id))
+        )
+
+    async def counted_in(self, user_id: int) -> list[Club]:
+        """The clubs whose anonymous stats count this runner."""
+        async with self._db.execute(
+            "SELECT c.* FROM clubs c JOIN club_members m ON m.club_id = c.chat_id"
+            " WHERE m.user_id = ? ORDER BY c.title",
+            (user_id,),
+        ) as cur:
+            return [_club(row) for row in await cur.fetchall()]
+
+    async def club_stats(self, club_id: int, running_from_stage: int) -> ClubStats:
+        """Counts only: members, active plans, and back to running (a running stage or done)."""
+        async with self._db.execute(
+            "SELECT count(*),"
+            " count(*) FILTER (WHERE e.status = 'active'),"
+            " count(*) FILTER (WHERE e.status = 'resolved'"
+            "   OR (e.status = 'active' AND e.stage >= ?))"
+            " FROM club_members m LEFT JOIN episodes e ON e.id = ("
+            "   SELECT id FROM episodes WHERE chat_id = m.user_id ORDER BY id DESC LIMIT 1)"
+            " WHERE m.club_id = ?",
+            (running_from_stage, club_id),
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None  # noqa: S101 - an aggregate always returns a row
+        return ClubStats(row[0], row[1], row[2])
+
     # Export, forget, counts ----------------------------------------------------------
 
     async def export(self, chat_id: int) -> dict[str, Any]:
@@ -573,6 +757,10 @@ class Database:
                 False,
             ),
             "events": ("SELECT * FROM events WHERE chat_id = ? ORDER BY id", False),
+            "club_stats_memberships": (
+                "SELECT club_id FROM club_members WHERE user_id = ? ORDER BY club_id",
+                False,
+            ),
         }
         document: dict[str, Any] = {}
         for name, (sql, single) in tables.items():

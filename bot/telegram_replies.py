@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 
 from bot.callback_data import encode
 from bot.message_split import split_message
@@ -32,7 +34,10 @@ class PreparedKeyboard(InlineKeyboardMarkup):
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     buttons = [
-        InlineKeyboardButton(b.label, callback_data=encode(b.callback)) for b in reply.buttons
+        InlineKeyboardButton(b.label, url=b.url)
+        if b.callback is None
+        else InlineKeyboardButton(b.label, callback_data=encode(b.callback))
+        for b in reply.buttons
     ]
     if not buttons:
         return None
@@ -43,11 +48,13 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 async def send_reply(
     bot: Bot, chat_id: int, reply: Reply, reply_to_message_id: int | None = None
-) -> None:
+) -> list[Message]:
+    """Send `reply` (in parts if long); the messages sent, in order."""
     parts = split_message(reply.html)
+    sent: list[Message] = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await bot.send_message(
+        message = await bot.send_message(
             chat_id,
             part,
             parse_mode=ParseMode.HTML,
@@ -55,3 +62,11 @@ async def send_reply(
             reply_to_message_id=reply_to_message_id if index == 0 else None,
             disable_web_page_preview=True,
         )
+        sent.append(message)
+    return sent
+
+
+def retry_delay(error: RetryAfter) -> dt.timedelta:
+    """Telegram's wait (a timedelta with PTB_TIMEDELTA on, see bot/__init__.py)."""
+    wait = error.retry_after
+    return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))

@@ -14,6 +14,7 @@ from telegram.error import TimedOut
 
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
+from bot.storage import SCHEMA_VERSION
 from tests.episode_driver import PROMPT, Clock, Harness, buttons
 from tests.telegram_fakes import button_press, feed, my_chat_member
 
@@ -45,7 +46,7 @@ async def test_database_is_owner_only_and_versioned(bot: Harness) -> None:
     for suffix in ("", "-wal"):
         mode = stat.S_IMODE(bot.database.with_name(bot.database.name + suffix).stat().st_mode)
         assert mode == 0o600
-    assert bot.rows("PRAGMA user_version") == [(1,)]
+    assert bot.rows("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert bot.rows("PRAGMA journal_mode") == [("wal",)]
 
 

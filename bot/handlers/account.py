@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
@@ -11,7 +10,6 @@ from bot.episodes import first_checkin
 from bot.handlers.flow import Step, Turn, turn_for
 from bot.replies import Reply, escape
 from bot.schedule import next_checkin, parse_clock
-from bot.services import services_of
 from bot.timezones import find_timezone, suggest_timezones
 from bot.volume import format_volume, parse_volume
 
@@ -187,17 +185,6 @@ async def _forget(turn: Turn, choice: str) -> None:
     elif choice == "no":
         await turn.services.db.clear_question(turn.chat_id)
         await turn.send(Reply("Kept. Nothing was deleted."))
-
-
-async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A runner blocked the bot (Telegram tells us before any send fails): stop sending."""
-    change = update.my_chat_member
-    if change is None or change.chat.type != "private":
-        return
-    if change.new_chat_member.status == ChatMemberStatus.BANNED:
-        services = services_of(context.bot_data)
-        if await services.db.user(change.chat.id) is not None:
-            await services.db.mark_inactive(change.chat.id)
 
 
 BUTTON_STEPS: dict[str, Step] = {

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
 from bot.callback_data import Callback
-from bot.handlers import account, checkin, plan
+from bot.handlers import account, checkin, clubs, plan
 from bot.handlers.flow import CHOICES, Step, turn_for
 from bot.matcher import Match
 
@@ -15,6 +15,7 @@ BUTTON_STEPS: dict[str, Step] = {
     **plan.BUTTON_STEPS,
     **checkin.BUTTON_STEPS,
     **account.BUTTON_STEPS,
+    **clubs.BUTTON_STEPS,
 }
 TEXT_STEPS: dict[str, Step] = {**plan.TEXT_STEPS, **account.TEXT_STEPS}
 

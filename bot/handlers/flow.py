@@ -75,7 +75,7 @@ def offered_choices(reply: Reply) -> list[str]:
     return [
         button.callback.token_and_choice[1]
         for button in reply.buttons
-        if button.callback.action == "answer"
+        if button.callback is not None and button.callback.action == "answer"
     ]
 
 

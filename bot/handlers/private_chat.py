@@ -7,8 +7,10 @@ from telegram.ext import ContextTypes
 
 from bot import replies
 from bot.callback_data import decode
-from bot.handlers import answers, plan
+from bot.deep_links import parse_payload
+from bot.handlers import answers, clubs, group_chat, plan
 from bot.handlers.flow import turn_for
+from bot.handlers.personal import PERSONAL_COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.replies import Reply
 from bot.services import services_of
@@ -22,8 +24,30 @@ async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome, disclaimer and the three ways in."""
+    """Welcome, disclaimer and the three ways in; a group's deep link opens its flow.
+
+    `/start plan` (from "/plan" typed in a group) starts that flow here;
+    `/start club-100...` (from a group's answer) welcomes and offers its stats.
+    Unknown or forged payloads get the plain welcome.
+    """
+    link = parse_payload(context.args[0] if context.args else None)
+    if link is not None and link.kind == "flow":
+        await PERSONAL_COMMANDS[link.flow](update, context)
+        return
     await _send(update, context, replies.welcome_reply())
+    if link is not None and link.kind == "club":
+        turn = await turn_for(update, context)
+        if turn is not None:
+            await clubs.offer_club_stats(turn, link.club_id)
+
+
+async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask <question> in the private chat: the same as typing the question."""
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await _send(update, context, replies.ask_prompt_reply())
+        return
+    await _answer(update, context, question)
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,8 +72,12 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if await answers.answered_as_text(update, context):
         return
+    await _answer(update, context, message.text)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     services = services_of(context.bot_data)
-    match = services.matcher.match(message.text)
+    match = services.matcher.match(question)
     await _send(update, context, replies.reply_for(services.kb, match))
     if match.kind == "urgent":
         await answers.hold_plan_for_red_flag(update, context, match)
@@ -73,6 +101,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         turn = await turn_for(update, context)
         if turn is not None:
             await plan.start_plan(turn)
+        return
+    chat = update.effective_chat
+    if callback.action == "topic" and chat is not None and chat.type != "private":
+        await group_chat.answer_button_in_group(update, context, callback.value)
         return
     if callback.action == "topic":
         reply = replies.answer_reply(kb, kb.topic(callback.value))
