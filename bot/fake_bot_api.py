@@ -27,6 +27,22 @@ BOT_USER = {
 }
 
 
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+}
+
+
 @dataclass(frozen=True)
 class ApiCall:
     method: str
@@ -47,6 +63,8 @@ class FakeBotApi(BaseRequest):
     """Records calls; answers like Telegram; can be told to fail the next call of a method."""
 
     calls: list[ApiCall] = field(default_factory=list)
+    # getChatMember answers: (chat id, user id) -> status; anyone else is a "member".
+    member_status: dict[tuple[int, int], str] = field(default_factory=dict)
     _failures: dict[str, deque[_Failure]] = field(default_factory=dict)
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -121,6 +139,16 @@ class FakeBotApi(BaseRequest):
             return BOT_USER
         if method == "getUpdates":
             return []
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            status = self.member_status.get((chat_id, user_id), "member")
+            member: dict[str, Any] = {
+                "status": status,
+                "user": {"id": user_id, "is_bot": False, "first_name": "Member"},
+            }
+            if status == "administrator":
+                member.update(_ADMIN_RIGHTS)
+            return member
         if method in {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}:
             chat_id = int(params.get("chat_id", 0))
             message: dict[str, Any] = {
