@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter
 
@@ -59,7 +59,12 @@ async def send_reply(
             part,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard(reply) if last else None,
-            reply_to_message_id=reply_to_message_id if index == 0 else None,
+            # A deleted question must not cost the answer: send it anyway.
+            reply_parameters=(
+                ReplyParameters(reply_to_message_id, allow_sending_without_reply=True)
+                if reply_to_message_id is not None and index == 0
+                else None
+            ),
             disable_web_page_preview=True,
         )
         sent.append(message)

@@ -58,6 +58,7 @@ async def test_a_mention_is_answered_as_a_reply_with_source_and_private_link(
     asked = await _group(club, "@RunBackBot is ibuprofen ok for my back?")
     [answer] = _to_club(club)
     assert answer["reply_parameters"]["message_id"] == asked["message_id"]
+    assert answer["reply_parameters"]["allow_sending_without_reply"] is True
     assert "Source:" in answer["text"]
     [link] = buttons(answer)
     assert link["text"] == "Track your recovery privately"
