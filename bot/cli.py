@@ -1,4 +1,7 @@
-"""Command line: `python -m bot [kb check | ask MESSAGE | ask -]`; no command runs the bot."""
+"""Command line: `python -m bot [kb check | ask MESSAGE | ask - | backup PATH | stats]`.
+
+No command runs the bot (on Telegram with a token, else the local playground).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot import operations
 from bot.cli_render import render_numbered
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, load_knowledge
 from bot.logging_setup import configure_logging
@@ -71,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="print what the bot would reply to a message")
     ask.add_argument("message", help="the message, or - to read one message per line from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per message")
+    backup = commands.add_parser("backup", help="consistent copy of the live database")
+    backup.add_argument("path", type=Path, help="the backup file to create (must not exist)")
+    commands.add_parser("stats", help="anonymous counts for the operator")
     return parser
 
 
@@ -81,6 +88,10 @@ def main(
     stdin: TextIO = sys.stdin,
 ) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "backup":
+        return operations.backup(args.path, out, err)
+    if args.command == "stats":
+        return operations.stats(out, err)
     kb = _load_or_report(args.knowledge, err)
     if kb is None:
         return EXIT_INVALID_KB

@@ -188,6 +188,34 @@ def _checkin(row: aiosqlite.Row) -> CheckIn:
     )
 
 
+def _backup_target(source: Path, target: Path) -> sqlite3.Connection:
+    if not source.is_file():
+        raise StorageError(f"no database at {source}")
+    if target.exists():
+        raise StorageError(f"{target} already exists: choose a new file name")
+    old_umask = os.umask(0o077)
+    try:
+        _create_private_file(target)
+        return sqlite3.connect(target, check_same_thread=False)
+    finally:
+        os.umask(old_umask)
+
+
+async def backup_database(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (SQLite's online backup API), owner-only.
+
+    The copy goes a thousand pages at a time, so a running bot keeps writing
+    in between; `busy_timeout` waits out its transactions.
+    """
+    destination = _backup_target(source, target)
+    try:
+        async with aiosqlite.connect(source) as connection:
+            await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await connection.backup(destination, pages=1_000, sleep=0.01)
+    finally:
+        destination.close()
+
+
 def _club(row: aiosqlite.Row) -> Club:
     return Club(
         chat_id=row["chat_id"],
@@ -770,8 +798,14 @@ class Database:
         return document
 
     async def forget(self, chat_id: int) -> None:
-        """Delete every row about the user (episodes, check-ins and events cascade)."""
+        """Delete every row about the user (episodes, check-ins and events cascade).
+
+        With secure_delete the freed bytes are zeroed; the checkpoint then copies
+        those pages into the file and empties the WAL, so no old copy remains.
+        """
         await self._write(("DELETE FROM users WHERE chat_id = ?", (chat_id,)))
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def counts(self, today_utc: dt.date) -> dict[str, int]:
         """Anonymous totals for the operator."""

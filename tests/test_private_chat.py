@@ -180,11 +180,16 @@ async def test_dynamic_text_is_escaped(bot: Bot) -> None:
     assert "<i>ice</i>" not in text  # the user's markup is never echoed as HTML
 
 
-async def test_a_failing_handler_gets_an_apology_not_a_trace(bot: Bot) -> None:
+async def test_a_failing_handler_gets_an_apology_not_a_trace(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
     app, api = bot
     api.fail_next("sendMessage", 400, "Bad Request: can't parse entities")
-    await feed(app, message("heat or ice?"))
+    await feed(app, message("heat or ice? my sciatica is awful"))
     [failed, apology] = api.sent()
     assert "Heat" in failed["text"]
     assert apology["text"].startswith("Sorry, something went wrong")
     assert "Traceback" not in apology["text"]
+    [logged] = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    assert "(message, private chat)" in logged.getMessage()
+    assert "sciatica" not in caplog.text  # what the runner wrote is health data: not logged
