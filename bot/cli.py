@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from telegram.error import InvalidToken
+
 from bot import operations
 from bot.cli_render import render_numbered
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, load_knowledge
@@ -28,6 +30,7 @@ from bot.storage import database_problem
 EXIT_INVALID_KB = 1
 EXIT_BAD_CONFIG = 2
 EXIT_BAD_DATABASE = 3
+EXIT_CRASHED = 1  # like Python's own status for an uncaught exception
 
 
 def _load_or_report(directory: Path, err: TextIO) -> KnowledgeBase | None:
@@ -120,5 +123,14 @@ def _run(kb: KnowledgeBase, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     if problem is not None:
         print(f"database error: {problem}", file=err)
         return EXIT_BAD_DATABASE
-    run_telegram(settings, kb)
+    try:
+        run_telegram(settings, kb)
+    except InvalidToken:  # PTB's own message would quote the token: never print it
+        print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN", file=err)
+        return EXIT_BAD_CONFIG
+    except Exception:
+        # Through logging, whose filter redacts the token and the webhook secret
+        # from the message and the traceback alike.
+        logging.getLogger("bot").exception("RunBack stopped on an unexpected error")
+        return EXIT_CRASHED
     return 0

@@ -333,13 +333,25 @@ class Database:
         assert found is not None  # noqa: S101 - inserted just above
         return found
 
-    async def ask(self, chat_id: int, kind: str, token: str, draft: dict[str, Any]) -> None:
-        """Remember the one question whose buttons or typed answer are now expected."""
+    async def ask(
+        self,
+        chat_id: int,
+        kind: str,
+        token: str,
+        draft: dict[str, Any],
+        *,
+        checkin_answered: bool = False,
+    ) -> None:
+        """Remember the one question whose buttons or typed answer are now expected.
+
+        `checkin_answered`: the runner answered this morning's prompt, so the
+        count of ignored prompts starts again.
+        """
         await self._write(
             (
-                "UPDATE users SET question_kind = ?, question_token = ?, draft = ?"
-                " WHERE chat_id = ?",
-                (kind, token, json.dumps(draft), chat_id),
+                "UPDATE users SET question_kind = ?, question_token = ?, draft = ?,"
+                " unanswered = CASE WHEN ? THEN 0 ELSE unanswered END WHERE chat_id = ?",
+                (kind, token, json.dumps(draft), checkin_answered, chat_id),
             )
         )
 

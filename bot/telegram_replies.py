@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter
+from telegram.error import RetryAfter, TelegramError
 
 from bot.callback_data import encode
 from bot.message_split import split_message
 from bot.replies import Reply
+
+logger = logging.getLogger(__name__)
 
 
 class PreparedKeyboard(InlineKeyboardMarkup):
@@ -75,3 +85,12 @@ def retry_delay(error: RetryAfter) -> dt.timedelta:
     """Telegram's wait (a timedelta with PTB_TIMEDELTA on, see bot/__init__.py)."""
     wait = error.retry_after
     return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))
+
+
+async def acknowledge(query: CallbackQuery, notice: str | None = None) -> None:
+    """Stop the button's spinner, best-effort: if Telegram fails here (a timeout, a
+    query too old), the press itself must still be handled."""
+    try:
+        await query.answer(notice)
+    except TelegramError as exc:
+        logger.warning("could not answer a button press: %s", exc)

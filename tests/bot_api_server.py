@@ -18,8 +18,9 @@ from bot.fake_bot_api import BOT_USER
 
 
 class BotApiServer:
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *, reject_token: bool = False) -> None:
         self.token = token
+        self.reject_token = reject_token  # answer 401 Unauthorized, like Telegram for a bad token
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._updates: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -62,6 +63,11 @@ class BotApiServer:
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         prefix = f"/bot{self.token}/"
+        if self.reject_token:
+            self._answer(
+                request, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            )
+            return
         if not request.path.startswith(prefix):
             self._answer(
                 request, 404, {"ok": False, "error_code": 404, "description": "Not Found"}

@@ -197,3 +197,49 @@ def test_webhook_mode_refuses_requests_without_the_secret_token(tmp_path: Path) 
     assert registered["secret_token"] == SECRET
     assert TOKEN not in stderr
     assert SECRET not in stderr
+
+
+def _run_bot(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_PATH": str(tmp_path / "runback.sqlite3"),
+        **env_extra,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_a_rejected_token_is_one_clear_line_and_never_printed(tmp_path: Path) -> None:
+    with BotApiServer(TOKEN, reject_token=True) as server:
+        result = _run_bot({"TELEGRAM_API_BASE_URL": server.base_url}, tmp_path)
+    assert result.returncode == 2
+    last_line = result.stderr.splitlines()[-1]
+    assert last_line == "configuration error: Telegram rejected TELEGRAM_BOT_TOKEN"
+    assert TOKEN.split(":")[1] not in result.stdout + result.stderr  # nor in PTB's own log
+
+
+def test_a_webhook_that_cannot_start_is_logged_without_the_token_or_secret(
+    tmp_path: Path,
+) -> None:
+    with BotApiServer(TOKEN) as server, closing(socket.socket()) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run_bot(
+            {
+                "TELEGRAM_API_BASE_URL": server.base_url,
+                "WEBHOOK_URL": "https://runback.example.org/telegram-hook",
+                "WEBHOOK_SECRET": SECRET,
+                "WEBHOOK_PORT": str(port),
+                "LOG_LEVEL": "DEBUG",
+            },
+            tmp_path,
+        )
+    assert result.returncode == 1
+    assert "RunBack stopped on an unexpected error" in result.stderr
+    assert "Traceback" in result.stderr  # the operator still gets the whole story...
+    for secret in (TOKEN, TOKEN.split(":")[1], SECRET):
+        assert secret not in result.stderr + result.stdout  # ...without the secrets

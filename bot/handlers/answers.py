@@ -10,6 +10,7 @@ from bot.callback_data import Callback
 from bot.handlers import account, checkin, clubs, plan
 from bot.handlers.flow import CHOICES, Step, turn_for
 from bot.matcher import Match
+from bot.telegram_replies import acknowledge
 
 BUTTON_STEPS: dict[str, Step] = {
     **plan.BUTTON_STEPS,
@@ -32,9 +33,9 @@ async def on_answer_button(
     step = BUTTON_STEPS.get(turn.user.question_kind or "") if turn else None
     offered = turn.user.draft.get(CHOICES, []) if turn else []
     if turn is None or step is None or token != turn.user.question_token or choice not in offered:
-        await query.answer(say.STALE_QUESTION)
+        await acknowledge(query, say.STALE_QUESTION)
         return
-    await query.answer()
+    await acknowledge(query)
     await step(turn, choice)
 
 

@@ -32,7 +32,9 @@ async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def _pain(turn: Turn, choice: str) -> None:
     if choice.isdigit() and 0 <= int(choice) <= 10:
-        await turn.ask("checkin-outcome", say.outcome_question, pain=int(choice))
+        await turn.ask(
+            "checkin-outcome", say.outcome_question, checkin_answered=True, pain=int(choice)
+        )
 
 
 async def _outcome(turn: Turn, choice: str) -> None:

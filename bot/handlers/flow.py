@@ -49,7 +49,14 @@ class Turn:
     async def send(self, reply: Reply) -> None:
         await send_reply(self.bot, self.chat_id, reply)
 
-    async def ask(self, kind: str, reply_for: Callable[[str], Reply], **draft: Any) -> None:
+    async def ask(
+        self,
+        kind: str,
+        reply_for: Callable[[str], Reply],
+        *,
+        checkin_answered: bool = False,
+        **draft: Any,
+    ) -> None:
         """Send a question and remember it as the one whose answer is now expected.
 
         The choices its buttons offer are remembered too: a forged or mistyped
@@ -58,7 +65,9 @@ class Turn:
         token = secrets.token_hex(4)
         reply = reply_for(token)
         draft[CHOICES] = offered_choices(reply)
-        await self.services.db.ask(self.chat_id, kind, token, draft)
+        await self.services.db.ask(
+            self.chat_id, kind, token, draft, checkin_answered=checkin_answered
+        )
         await self.send(reply)
 
     async def refresh(self) -> None:

@@ -14,7 +14,7 @@ from bot.handlers.personal import PERSONAL_COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.replies import Reply
 from bot.services import services_of
-from bot.telegram_replies import send_reply
+from bot.telegram_replies import acknowledge, send_reply
 
 
 async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -94,9 +94,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     kb = services_of(context.bot_data).kb
     if callback is None or (callback.action == "topic" and callback.value not in kb.topics):
-        await query.answer(replies.STALE_BUTTON)
+        await acknowledge(query, replies.STALE_BUTTON)
         return
-    await query.answer()
+    await acknowledge(query)
     if callback.action == "menu" and callback.value == "plan":
         turn = await turn_for(update, context)
         if turn is not None:
