@@ -60,6 +60,10 @@ _GROUP = filters.ChatType.GROUPS & _NEW
 
 
 CHECKIN_INTERVAL_SECONDS = 60.0
+# Updates handled at once: each mostly waits on Telegram or SQLite, so one at a
+# time would cap a busy club at a few a second. PTB's connection pool (256) is
+# larger, as it must be. No ConversationHandler is used (PTB warns against both).
+CONCURRENT_UPDATES = 64
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -147,9 +151,16 @@ def build_application(
     clock: Clock = system_clock,
     checkin_interval: float = CHECKIN_INTERVAL_SECONDS,
     rate_limit: bool = True,
+    concurrent_updates: int = CONCURRENT_UPDATES,
 ) -> Application:  # type: ignore[type-arg]
     """The bot, with Telegram's network replaceable by `request` (tests, playground)."""
-    builder = ApplicationBuilder().token(token).post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .concurrent_updates(concurrent_updates)
+    )
     if rate_limit:
         # PTB types the builder by its rate limiter's argument type; the builder is
         # still the same one, so mypy's complaint about the reassignment is moot.

@@ -246,6 +246,7 @@ class Database:
         # One connection is shared by every handler: a lock keeps their
         # transactions from interleaving (SQLite has no nested transactions).
         self._lock = asyncio.Lock()
+        self.transactions = 0  # committed write transactions, for the load benchmark
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -290,9 +291,16 @@ class Database:
                 f"BEGIN; {_MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;"
             )
 
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """One round trip to SQLite's thread: execute and fetch together."""
+        return list(await self._db.execute_fetchall(sql, params))
+
+    async def _row(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        rows = await self._rows(sql, params)
+        return rows[0] if rows else None
+
     async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        async with self._db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(sql, params)
         return row[0] if row is not None else None
 
     @asynccontextmanager
@@ -305,9 +313,15 @@ class Database:
                 await self._db.execute("ROLLBACK")
                 raise
             await self._db.execute("COMMIT")
+            self.transactions += 1
 
     async def _write(self, *statements: tuple[str, Sequence[Any]]) -> int:
         """Run statements as one transaction; the rows the last one changed."""
+        if len(statements) == 1:  # one statement is its own transaction: one round trip
+            async with self._lock:
+                cursor = await self._db.execute(*statements[0])
+                self.transactions += 1
+                return cursor.rowcount
         changed = 0
         async with self._transaction() as db:
             for sql, params in statements:
@@ -317,8 +331,7 @@ class Database:
     # Users and the question each is being asked ---------------------------------
 
     async def user(self, chat_id: int) -> User | None:
-        async with self._db.execute("SELECT * FROM users WHERE chat_id = ?", (chat_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self._row("SELECT * FROM users WHERE chat_id = ?", (chat_id,))
         return _user(row) if row is not None else None
 
     async def ensure_user(self, chat_id: int, timezone: str, now: dt.datetime) -> User:
@@ -413,17 +426,15 @@ class Database:
     # Episodes and check-ins --------------------------------------------------------
 
     async def active_episode(self, chat_id: int) -> Episode | None:
-        async with self._db.execute(
+        row = await self._row(
             "SELECT * FROM episodes WHERE chat_id = ? AND status = 'active'", (chat_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _episode(row) if row is not None else None
 
     async def latest_episode(self, chat_id: int) -> Episode | None:
-        async with self._db.execute(
+        row = await self._row(
             "SELECT * FROM episodes WHERE chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _episode(row) if row is not None else None
 
     async def start_episode(
@@ -474,10 +485,12 @@ class Database:
         return episode
 
     async def checkins(self, episode_id: int) -> list[CheckIn]:
-        async with self._db.execute(
-            "SELECT * FROM checkins WHERE episode_id = ? ORDER BY local_date", (episode_id,)
-        ) as cur:
-            return [_checkin(row) for row in await cur.fetchall()]
+        return [
+            _checkin(row)
+            for row in await self._rows(
+                "SELECT * FROM checkins WHERE episode_id = ? ORDER BY local_date", (episode_id,)
+            )
+        ]
 
     async def record_checkin(self, chat_id: int, new: NewCheckIn, now: dt.datetime) -> None:
         """Today's check-in (replacing an earlier one that day) and the stage it led to."""
@@ -581,12 +594,14 @@ class Database:
 
     async def due_users(self, now: dt.datetime, limit: int) -> list[User]:
         """Active, unpaused users whose next check-in time has come, earliest first."""
-        async with self._db.execute(
-            "SELECT * FROM users WHERE next_due_utc IS NOT NULL AND next_due_utc <= ?"
-            " AND active = 1 AND paused IS NULL ORDER BY next_due_utc LIMIT ?",
-            (_utc(now), limit),
-        ) as cur:
-            return [_user(row) for row in await cur.fetchall()]
+        return [
+            _user(row)
+            for row in await self._rows(
+                "SELECT * FROM users WHERE next_due_utc IS NOT NULL AND next_due_utc <= ?"
+                " AND active = 1 AND paused IS NULL ORDER BY next_due_utc LIMIT ?",
+                (_utc(now), limit),
+            )
+        ]
 
     async def claim(
         self,
@@ -649,8 +664,7 @@ class Database:
         )
 
     async def club(self, chat_id: int) -> Club | None:
-        async with self._db.execute("SELECT * FROM clubs WHERE chat_id = ?", (chat_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self._row("SELECT * FROM clubs WHERE chat_id = ?", (chat_id,))
         return _club(row) if row is not None else None
 
     async def set_club_tips(
@@ -686,18 +700,22 @@ class Database:
             )
 
     async def due_tips(self, now: dt.datetime, limit: int) -> list[Club]:
-        async with self._db.execute(
-            "SELECT * FROM clubs WHERE next_tip_utc IS NOT NULL AND next_tip_utc <= ?"
-            " ORDER BY next_tip_utc LIMIT ?",
-            (_utc(now), limit),
-        ) as cur:
-            return [_club(row) for row in await cur.fetchall()]
+        return [
+            _club(row)
+            for row in await self._rows(
+                "SELECT * FROM clubs WHERE next_tip_utc IS NOT NULL AND next_tip_utc <= ?"
+                " ORDER BY next_tip_utc LIMIT ?",
+                (_utc(now), limit),
+            )
+        ]
 
     async def tips_sent(self, chat_id: int) -> set[str]:
-        async with self._db.execute(
-            "SELECT tip_id FROM club_tips_sent WHERE club_id = ?", (chat_id,)
-        ) as cur:
-            return {row[0] for row in await cur.fetchall()}
+        return {
+            row[0]
+            for row in await self._rows(
+                "SELECT tip_id FROM club_tips_sent WHERE club_id = ?", (chat_id,)
+            )
+        }
 
     async def claim_tip(
         self,
@@ -761,12 +779,14 @@ class Database:
 
     async def counted_in(self, user_id: int) -> list[Club]:
         """The clubs whose anonymous stats count this runner."""
-        async with self._db.execute(
-            "SELECT c.* FROM clubs c JOIN club_members m ON m.club_id = c.chat_id"
-            " WHERE m.user_id = ? ORDER BY c.title",
-            (user_id,),
-        ) as cur:
-            return [_club(row) for row in await cur.fetchall()]
+        return [
+            _club(row)
+            for row in await self._rows(
+                "SELECT c.* FROM clubs c JOIN club_members m ON m.club_id = c.chat_id"
+                " WHERE m.user_id = ? ORDER BY c.title",
+                (user_id,),
+            )
+        ]
 
     async def club_stats(self, club_id: int, running_from_stage: int) -> ClubStats:
         """Counts only: members, active plans, and back to running (a running stage or done)."""
@@ -804,8 +824,7 @@ class Database:
         }
         document: dict[str, Any] = {}
         for name, (sql, single) in tables.items():
-            async with self._db.execute(sql, (chat_id,)) as cur:
-                rows = [dict(row) for row in await cur.fetchall()]
+            rows = [dict(row) for row in await self._rows(sql, (chat_id,))]
             document[name] = (rows[0] if rows else None) if single else rows
         return document
 

@@ -56,7 +56,7 @@ ANA, OTHER, STRANGER = 501, 502, 777
 ADMIN, MEMBER = 601, 602
 CHANNEL = -1009876543210
 SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText"}
-FAST = settings(max_examples=50, deadline=None)
+FAST = settings(max_examples=70, deadline=None)
 
 
 @functools.cache
@@ -285,7 +285,8 @@ FRAGMENTS = st.sampled_from(
         "{{x}}", "%s", "${x}", "'; DROP TABLE users; --", "\\", '"', "`", "*_[", "||",
         "@RunBackBot", "@runbackbot", "/start", "/plan", "/ask", "/help@RunBackBot", "/",
         "back pain", "ibuprofen", "heat or ice", "can't feel it when I wipe", "numb groin",
-        "30 km", "07:30", "Europe/London", "yes", "no", "skip", "10", "-1",
+        "30 km", "07:30", "Europe/London", "yes", "no", "skip", "10", "-1", "٠٧:٣٠", "７:３０",
+        "7 pm", "noon", "25:61", "1e309 km", "9" * 400, "NaN km", "-0 mi", "Etc/GMT+14",
     ]
 )  # fmt: skip
 _mixed = st.lists(st.one_of(FRAGMENTS, st.text(max_size=6), st.just(" ")), max_size=40).map(
@@ -308,6 +309,7 @@ _CHOICE = st.one_of(
     st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12),
     st.text(max_size=10),
 )  # fmt: skip
+_MENU_ITEM = st.sampled_from(MENU_ITEMS)
 _TOPIC = st.deferred(lambda: st.sampled_from(sorted(_knowledge()[0].topics)))
 CALLBACK_DATA = st.one_of(
     st.text(max_size=80),
@@ -318,7 +320,7 @@ CALLBACK_DATA = st.one_of(
     st.builds(lambda choice: "1:a:{token}-" + choice, _CHOICE),
     st.builds(lambda choice: "1:a:{old}-" + choice, _CHOICE),
     st.builds(lambda topic: "1:t:" + topic, st.one_of(_TOPIC, st.text(max_size=50))),
-    st.builds(lambda item: "1:m:" + item, st.one_of(st.sampled_from(MENU_ITEMS), st.text(max_size=10))),
+    st.builds(lambda item: "1:m:" + item, st.one_of(_MENU_ITEM, st.text(max_size=10))),
     st.sampled_from(
         ["", ":", "1:", "1::", "1:a:", "1:a:-", "1:t:", "1:m:", "2:t:heat-and-ice",
          "1:T:heat-and-ice", "1:t:heat-and-ice ", " 1:t:heat-and-ice", "1:t:HEAT-AND-ICE",
@@ -409,6 +411,7 @@ def test_any_button_is_answered_and_changes_only_what_it_legitimately_asks(
 
         [answered] = answered_queries(calls)
         assert answered["callback_query_id"] == update["callback_query"]["id"]
+        assert len(answered.get("text") or "") <= 200  # Telegram's limit for a notice
         callback = decode(data)
         kb = bot.harness.kb
         in_own_chat = presser in ("owner", "stranger-own-chat")
@@ -544,6 +547,7 @@ _STICKER = {
     "height": 512, "is_animated": False, "is_video": False, "emoji": "🏃",
 }  # fmt: skip
 _PHOTO = [{"file_id": "AgAC", "file_unique_id": "AQAD", "width": 90, "height": 90}]
+_BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "RunBack", "username": "RunBackBot"}
 _CHANNEL_CHAT = {"id": CHANNEL, "type": "channel", "title": "Race News"}
 
 
@@ -635,9 +639,7 @@ NON_TEXT: dict[str, tuple[Callable[[str], dict[str, Any]], bool]] = {
         False,
     ),
     "bot added as a new member": (
-        lambda _: _as_group(
-            message(None, ANA, new_chat_members=[{"id": BOT_ID, "is_bot": True, "first_name": "R"}])
-        ),
+        lambda _: _as_group(message(None, ANA, new_chat_members=[_BOT_USER])),
         False,
     ),
     "group migrated to a supergroup": (
@@ -700,9 +702,30 @@ def test_non_text_and_half_empty_updates_get_silence_or_a_short_line(case: str, 
 _STEP = st.one_of(
     st.tuples(st.just("text"), PLAIN_TEXT),
     st.tuples(st.just("button"), st.integers(0, 12).map(str)),  # the n-th button shown last
-    st.tuples(st.just("old button"), st.integers(0, 4).map(str)),  # one from /plan's message
+    st.tuples(st.just("old button"), st.integers(0, 4).map(str)),  # one from the first question
     st.tuples(st.just("forged"), CALLBACK_DATA),
 )
+
+
+async def _open_settings(bot: Bot, label: str) -> None:
+    await bot.say("/settings")
+    await bot.harness.press(ANA, label)
+
+
+async def _mid_checkin(bot: Bot) -> None:
+    await bot.harness.start_plan(ANA)
+    bot.harness.clock.advance(days=1)
+    await bot.say("/checkin")
+
+
+FLOWS: dict[str, Callable[[Bot], Awaitable[object]]] = {
+    "plan: pain": _mid_plan,
+    "settings: time": lambda bot: _open_settings(bot, "Check-in time"),
+    "settings: zone": lambda bot: _open_settings(bot, "Time zone"),
+    "settings: usual running": lambda bot: _open_settings(bot, "Usual running"),
+    "forget: confirm": lambda bot: bot.say("/forget"),
+    "check-in: pain": _mid_checkin,
+}
 
 
 def _answer_buttons(sent: dict[str, Any]) -> list[str]:
@@ -713,14 +736,21 @@ def _answer_buttons(sent: dict[str, Any]) -> list[str]:
     ]
 
 
-@settings(max_examples=40, deadline=None)
-@given(steps=st.lists(_STEP, min_size=1, max_size=6))
-def test_random_input_mid_plan_advances_legitimately_or_changes_nothing(
-    steps: list[tuple[str, str]],
+def _questions_shown(bot: Bot) -> list[list[str]]:
+    return [b for b in map(_answer_buttons, bot.harness.messages_to(ANA)) if b]
+
+
+@settings(max_examples=60, deadline=None)
+@given(flow=st.sampled_from(sorted(FLOWS)), steps=st.lists(_STEP, min_size=1, max_size=6))
+def test_random_input_mid_flow_advances_legitimately_or_changes_nothing(
+    flow: str, steps: list[tuple[str, str]]
 ) -> None:
     async def scenario(bot: Bot) -> None:
-        old, _ = await _mid_plan(bot)
-        first = _answer_buttons(bot.harness.messages_to(ANA)[0])
+        await FLOWS[flow](bot)
+        assert bot.question()[0] is not None
+        first = _questions_shown(bot)[0]
+        old = first[0].split(":", 2)[2].partition("-")[0]
+        had_episode = bot.count("episodes") > 0
         for kind, value in steps:
             question_kind, token, draft_json = bot.question()
             offered = _json(draft_json).get(CHOICES, [])
@@ -730,15 +760,14 @@ def test_random_input_mid_plan_advances_legitimately_or_changes_nothing(
                 legitimate = question_kind in TEXT_STEPS
             else:
                 if kind == "button":
-                    shown = [m for m in bot.harness.messages_to(ANA) if _answer_buttons(m)]
-                    latest = _answer_buttons(shown[-1]) if shown else []
-                    data = latest[int(value) % len(latest)] if latest else "1:m:help"
+                    shown = _questions_shown(bot)
+                    data = shown[-1][int(value) % len(shown[-1])] if shown else "1:m:help"
                 elif kind == "old button":
                     data = first[int(value) % len(first)]
                 else:
                     data = value.replace("{token}", token or "").replace("{old}", old)
                 if data == "1:m:plan":
-                    continue  # asks to start over: a legitimate change, not this property's
+                    continue  # asks to start a plan: a legitimate change, not this property's
                 await bot.feed(button_press(data, ANA))
                 callback = decode(data)
                 legitimate = (
@@ -748,13 +777,18 @@ def test_random_input_mid_plan_advances_legitimately_or_changes_nothing(
                     and callback.token_and_choice[1] in offered
                 )
             if not legitimate:
-                assert bot.dump() == before, (kind, value)
-            _assert_open_question_consistent(bot)
+                after = bot.dump()
+                if kind != "text" and not any(row[0] == ANA for row in before["users"]):
+                    # Known bug, see test_a_second_tap_on_forget_yes_stores_nothing (xfail):
+                    # a stale button from a forgotten runner brings back an empty users row.
+                    after["users"] = [row for row in after["users"] if row[0] != ANA]
+                assert after == before, (kind, value)
+            _assert_open_question_consistent(bot, had_episode)
 
     run(scenario)
 
 
-def _assert_open_question_consistent(bot: Bot) -> None:
+def _assert_open_question_consistent(bot: Bot, had_episode: bool) -> None:
     """The open question's buttons are on the latest question message; plans are whole."""
     kind, token, draft_json = bot.question()
     draft = _json(draft_json)
@@ -765,18 +799,17 @@ def _assert_open_question_consistent(bot: Bot) -> None:
         assert token is not None
         assert re.fullmatch(r"[0-9a-f]{8}", token)
     if draft.get(CHOICES):
-        shown = [m for m in bot.harness.messages_to(ANA) if _answer_buttons(m)]
-        latest = _answer_buttons(shown[-1])
+        latest = _questions_shown(bot)[-1]
         assert {d.split(":", 2)[2].partition("-")[0] for d in latest} == {token}
         assert sorted(d.split(":", 2)[2].partition("-")[2] for d in latest) == sorted(
             draft[CHOICES]
         )
-    episodes = bot.harness.rows("SELECT status, stage FROM episodes")
+    episodes = bot.harness.rows("SELECT id FROM episodes")
     assert len(episodes) <= 1
-    if episodes:
+    if episodes and not had_episode:  # a plan set up just now: whole, and nothing left open
         assert kind is None
         assert bot.harness.rows("SELECT decision FROM checkins") == [("start",)]
-    else:
+    if not episodes:
         assert bot.count("checkins") == 0
 
 
@@ -847,6 +880,24 @@ def test_callback_data_at_and_over_64_bytes_is_stale(data: str) -> None:
 def test_a_stale_button_from_an_unknown_chat_stores_nothing() -> None:
     async def scenario(bot: Bot) -> None:
         calls = await bot.feed(button_press("1:a:abcd1234-yes", STRANGER))
+        [answered] = answered_queries(calls)
+        assert "moved on" in answered["text"]
+        assert bot.dump()["users"] == []
+
+    run(scenario)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="same cause: after /forget and Yes, a second tap on the (now stale) Yes button "
+    "re-creates a users row for the runner who just asked to be forgotten",
+)
+def test_a_second_tap_on_forget_yes_stores_nothing() -> None:
+    async def scenario(bot: Bot) -> None:
+        await bot.say("/forget")
+        await bot.harness.press(ANA, "Yes, delete everything")
+        assert bot.dump()["users"] == []
+        calls = await bot.feed(button_press(_questions_shown(bot)[-1][0], ANA))
         [answered] = answered_queries(calls)
         assert "moved on" in answered["text"]
         assert bot.dump()["users"] == []

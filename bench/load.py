@@ -1,0 +1,253 @@
+"""Load: `python -m bench.load [--users 1000]`.
+
+Simulated runners each send 10 messages (questions, a plan set-up with its
+button presses, commands), one after another as a person would, waiting for
+each reply; all runners at once. Updates go through the real Application's
+update queue with concurrent processing; Telegram is replaced by a transport
+that answers at once; the database is a real SQLite file.
+
+Each run is a fresh process (so peak RSS is that run's): 10 runners flat out,
+the requested number flat out (capacity; with everyone waiting on one process
+the latency is mostly queueing), and the requested number at a steady 250 and
+500 messages/s in total (latency at that load). Printed: messages handled per
+second, p50/p99 latency from an update entering the queue to the bot's reply,
+database write transactions per second, peak RSS. Targets (1,000 runners, 2
+cores): >= 500 messages/s, p99 <= 50 ms, RSS <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.app import build_application, shut_down, start_up
+from bot.fake_bot_api import BOT_USER, FakeBotApi
+from bot.knowledge import load_knowledge
+from bot.services import services_of
+
+TOKEN = "123456:LOAD-not-a-real-token"  # noqa: S105 - a fake; nothing leaves the machine
+QUESTIONS = (
+    "tylenol or advil??",
+    "can I still do my long run sunday",
+    "should I see a physio or a chiropractor",
+    "heat or ice for my lower back",
+    "is it ok to run with a sore back",
+    "how long until I can run again",
+)
+_ids = itertools.count(1)
+
+
+class ReplyWaiter(BaseRequest):
+    """Answers like Telegram at once, and wakes the runner waiting for a reply in that chat."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        if api_method == "getMe":
+            return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
+        if api_method not in {"sendMessage", "sendPhoto", "sendDocument"} or not request_data:
+            return 200, b'{"ok":true,"result":true}'
+        params = request_data.parameters
+        chat_id = int(str(params["chat_id"]))
+        waiter = self.waiting.pop(chat_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(dict(params))
+        body = {
+            "ok": True,
+            "result": {
+                "message_id": next(_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": "ok",
+            },
+        }
+        return 200, json.dumps(body).encode()
+
+
+def _message(chat_id: int, text: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private", "first_name": "Runner"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Runner"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"update_id": next(_ids), "message": body}
+
+
+def _press(chat_id: int, data: str) -> dict[str, Any]:
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Runner"},
+            "chat_instance": "load",
+            "data": data,
+            "message": {
+                "message_id": next(_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": "question",
+            },
+        },
+    }
+
+
+def _button(reply: dict[str, Any], label: str) -> str:
+    for row in (reply.get("reply_markup") or {}).get("inline_keyboard", []):
+        for button in row:
+            if button["text"] == label:
+                return str(button["callback_data"])
+    raise LookupError(f"no button {label!r} in the reply")
+
+
+async def _runner(
+    app: Any, api: ReplyWaiter, chat_id: int, latencies: list[float], pace: tuple[float, float]
+) -> int:
+    """One person's ten messages, each sent after the previous reply arrived.
+
+    `pace` (start delay, seconds between messages): (0, 0) is flat out.
+    """
+    loop = asyncio.get_running_loop()
+    reply: dict[str, Any] = {}
+    start_delay, period = pace
+    await asyncio.sleep(start_delay)
+    next_at = loop.time()
+
+    async def send(update: dict[str, Any]) -> None:
+        nonlocal reply, next_at
+        await asyncio.sleep(max(0.0, next_at - loop.time()))
+        next_at += period
+        waiter: asyncio.Future[dict[str, Any]] = loop.create_future()
+        api.waiting[chat_id] = waiter
+        started = time.perf_counter()
+        await app.update_queue.put(Update.de_json(update, app.bot))
+        reply = await asyncio.wait_for(waiter, timeout=60)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    question = QUESTIONS[chat_id % len(QUESTIONS)]
+    await send(_message(chat_id, "/start"))
+    await send(_message(chat_id, question))
+    await send(_message(chat_id, QUESTIONS[(chat_id + 1) % len(QUESTIONS)]))
+    await send(_message(chat_id, "/plan"))
+    await send(_press(chat_id, _button(reply, "Earlier this week")))
+    await send(_press(chat_id, _button(reply, str(chat_id % 11))))
+    await send(_press(chat_id, _button(reply, "Skip")))
+    await send(_press(chat_id, _button(reply, "No")))
+    await send(_message(chat_id, "/checkin"))
+    await send(_message(chat_id, QUESTIONS[(chat_id + 2) % len(QUESTIONS)]))
+    return 10
+
+
+async def _scenario(users: int, database: Path, offered: float) -> dict[str, float]:
+    """`offered` messages/s in total, spread over the runners (0: everyone flat out)."""
+    api = ReplyWaiter()
+    app = build_application(
+        TOKEN,
+        load_knowledge(),
+        request=api,
+        get_updates_request=FakeBotApi(),
+        database_path=database,
+        rate_limit=False,
+    )
+    await start_up(app)
+    await app.start()  # the update-queue fetcher, with concurrent processing
+    db = services_of(app.bot_data).db
+    writes_before = db.transactions
+    latencies: list[float] = []
+    started = time.perf_counter()
+    period = users / offered if offered else 0.0
+    counts = await asyncio.gather(
+        *(
+            _runner(app, api, 100_000 + n, latencies, (period * n / users, period))
+            for n in range(users)
+        )
+    )
+    elapsed = time.perf_counter() - started
+    writes = db.transactions - writes_before
+    await app.stop()
+    await shut_down(app)
+    ordered = sorted(latencies)
+    return {
+        "messages": sum(counts),
+        "seconds": elapsed,
+        "p50_ms": statistics.median(ordered),
+        "p99_ms": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+        "writes": writes,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _report(users: int, offered: float) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        command = [
+            sys.executable, "-m", "bench.load", "--child", str(users), str(offered), directory
+        ]  # fmt: skip
+        out = subprocess.run(  # noqa: S603 - our own module
+            command, capture_output=True, text=True, check=True
+        ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    rate = result["messages"] / result["seconds"]
+    pace = f"at {offered:.0f} messages/s offered" if offered else "flat out"
+    print(
+        f"{users} runners x 10 messages, {pace}: {result['messages']} in "
+        f"{result['seconds']:.1f} s = "
+        f"{rate:.0f} messages/s; latency p50 {result['p50_ms']:.1f} ms, "
+        f"p99 {result['p99_ms']:.1f} ms; {result['writes'] / result['seconds']:.0f} database "
+        f"writes/s; peak RSS {result['rss_mb']:.0f} MB"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=1_000)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        users, offered, directory = int(args.child[0]), float(args.child[1]), args.child[2]
+        result = asyncio.run(_scenario(users, Path(directory) / "load.sqlite3", offered))
+        print(json.dumps(result))
+        return 0
+    _report(10, 0)
+    _report(args.users, 0)  # capacity: latency here is queueing behind everyone else
+    for offered in (250, 500):  # latency at a steady offered load
+        _report(args.users, offered)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
