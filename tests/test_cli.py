@@ -131,3 +131,37 @@ def test_playground_tries_a_recovery_plan_with_tomorrow(tmp_path: Path) -> None:
     assert "Holding at Walking" in replies[7] or "Moving up" in replies[7]
     assert "[chart," in replies[8]
     assert not list(tmp_path.iterdir())  # the playground keeps nothing on disk
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "reason"),
+    [
+        ("topics/chat.yaml", "kind: smalltalk", "kind: chit", "kind must be one of"),
+        ("red_flags.yaml", "patterns:\n", "patterns:\n      - '(unclosed'\n", "invalid pattern"),
+        ("lexicon.yaml", "\n", "\n  : [oops\n", "invalid YAML"),
+        ("matching.yaml", "clarify_score: 20", "clarify_score: twenty", "clarify_score"),
+        ("out_of_scope.yaml", "examples:", "exemples:", "out of scope"),
+        ("ladder.yaml", "min_days: 2", "min_days: 0", "min_days"),
+        ("tips.yaml", "id: it-usually-passes", "id: keep-moving", "duplicate"),
+    ],
+)
+def test_each_kind_of_knowledge_mistake_stops_the_bot_at_start_up(
+    kb_copy: Path, file: str, old: str, new: str, reason: str
+) -> None:
+    path = kb_copy / file
+    _break(path, old, new)
+    result = run_bot(
+        "--knowledge", str(kb_copy), env={"TELEGRAM_BOT_TOKEN": "123456:ABC-not-real"}
+    )
+    assert result.returncode == 1
+    located = [line for line in result.stderr.splitlines() if line.startswith(f"{path}:")]
+    assert located, result.stderr  # file:line: reason
+    assert any(reason in line for line in located), result.stderr
+    assert "Traceback" not in result.stderr
+    assert "ABC-not-real" not in result.stderr
