@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from bot.ladder import Ladder, parse_ladder
 from bot.lexicon import Lexicon, parse_lexicon
@@ -21,6 +22,8 @@ from bot.red_flags import RedFlags
 from bot.tips import Tip, parse_tips
 from bot.validation import FieldReader, KnowledgeError, Problems
 from bot.yaml_lines import YamlProblem, line_of, load_yaml
+
+T = TypeVar("T")
 
 TopicKind = Literal["answer", "urgent", "smalltalk"]
 TOPIC_KINDS: tuple[TopicKind, ...] = ("answer", "urgent", "smalltalk")
@@ -227,21 +230,29 @@ def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
         problems.add(directory, 1, "knowledge directory not found")
         problems.raise_if_any()
     topics = _load_topics(directory, problems)
-    red_flags_path = directory / "red_flags.yaml"
-    red_flags = parse_red_flags(red_flags_path, _load_file(red_flags_path, problems), problems)
-    lexicon_path = directory / "lexicon.yaml"
-    lexicon = parse_lexicon(lexicon_path, _load_file(lexicon_path, problems), problems)
-    settings_path = directory / "matching.yaml"
-    settings = parse_match_settings(settings_path, _load_file(settings_path, problems), problems)
+    red_flags = _parse_file(directory / "red_flags.yaml", parse_red_flags, problems)
+    lexicon = _parse_file(directory / "lexicon.yaml", parse_lexicon, problems)
+    settings = _parse_file(directory / "matching.yaml", parse_match_settings, problems)
     out_of_scope = _load_out_of_scope(directory / "out_of_scope.yaml", problems)
-    ladder_path = directory / "ladder.yaml"
-    ladder = parse_ladder(ladder_path, _load_file(ladder_path, problems), problems)
-    tips_path = directory / "tips.yaml"
-    tips = parse_tips(tips_path, _load_file(tips_path, problems), problems)
+    ladder = _parse_file(directory / "ladder.yaml", parse_ladder, problems)
+    tips = _parse_file(directory / "tips.yaml", parse_tips, problems)
     problems.raise_if_any()
-    if ladder is None:  # parse_ladder reports why whenever it returns None
-        raise KnowledgeError([f"{ladder_path}:1: the ladder could not be read"])
+    if red_flags is None or lexicon is None or settings is None or ladder is None or tips is None:
+        # Parsers report why whenever they return None; this is a guard, not a path.
+        raise KnowledgeError([f"{directory}:1: a knowledge file could not be read"])
     return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings, ladder, tips)
+
+
+def _parse_file(
+    path: Path, parse: Callable[[Path, Any, Problems], T | None], problems: Problems
+) -> T | None:
+    """Read and validate one file; a file that isn't valid YAML gets no further checks
+    (they would only repeat the syntax error as a list of missing fields)."""
+    before = len(problems.messages)
+    raw = _load_file(path, problems)
+    if len(problems.messages) > before:
+        return None
+    return parse(path, raw, problems)
 
 
 __all__ = ["KnowledgeBase", "KnowledgeError", "Topic", "load_knowledge"]

@@ -165,3 +165,11 @@ def test_each_kind_of_knowledge_mistake_stops_the_bot_at_start_up(
     assert any(reason in line for line in located), result.stderr
     assert "Traceback" not in result.stderr
     assert "ABC-not-real" not in result.stderr
+
+
+def test_a_yaml_syntax_error_is_reported_once_not_as_missing_fields(kb_copy: Path) -> None:
+    _break(kb_copy / "lexicon.yaml", "\n", "\n  : [oops\n")
+    result = run_bot("--knowledge", str(kb_copy), "kb", "check")
+    assert result.returncode == 1
+    assert "lexicon.yaml:2: invalid YAML" in result.stderr
+    assert "missing required field" not in result.stderr
