@@ -28,7 +28,7 @@ async def on_answer_button(
     query = update.callback_query
     if query is None:
         return
-    turn = await turn_for(update, context)
+    turn = await turn_for(update, context, create=False)  # no row: no open question anyway
     token, choice = callback.token_and_choice
     step = BUTTON_STEPS.get(turn.user.question_kind or "") if turn else None
     offered = turn.user.draft.get(CHOICES, []) if turn else []

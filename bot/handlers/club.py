@@ -103,6 +103,8 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if chat.type == "private":
         if gone and await services.db.user(chat.id) is not None:
             await services.db.mark_inactive(chat.id)
+    elif chat.type not in ("group", "supergroup"):
+        return  # a channel is not a club: nothing to remember
     elif gone:
         await services.db.drop_club(chat.id)
     else:
