@@ -335,6 +335,9 @@ class Database:
         return _user(row) if row is not None else None
 
     async def ensure_user(self, chat_id: int, timezone: str, now: dt.datetime) -> User:
+        known = await self.user(chat_id)  # the common case: one round trip
+        if known is not None:
+            return known
         await self._write(
             (
                 "INSERT INTO users (chat_id, timezone, created_utc) VALUES (?, ?, ?)"
