@@ -21,6 +21,7 @@ _FIELDS = {
     "back_idioms",
     "pain_context",
     "other_subjects",
+    "animals",
 }
 
 
@@ -38,6 +39,7 @@ class Lexicon:
     back_idioms: frozenset[str]
     pain_context: frozenset[str]
     other_subjects: frozenset[str]
+    animals: frozenset[str] = frozenset()  # a pet's back is never the runner's
 
     def all_phrases(self) -> frozenset[str]:
         """Every phrase of the scope lists: words the spelling fixer must know as words."""
@@ -49,6 +51,7 @@ class Lexicon:
             | self.back_idioms
             | self.pain_context
             | self.other_subjects
+            | self.animals
         )
 
 
@@ -108,4 +111,5 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         back_idioms=_phrases(fields, "back_idioms"),
         pain_context=_phrases(fields, "pain_context"),
         other_subjects=_phrases(fields, "other_subjects"),
+        animals=_phrases(fields, "animals"),
     )

@@ -74,17 +74,24 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     )
     if asked_for:
         return True  # "where can I find a tai chi class for my grandmother?"
-    if _FIRST_PERSON & set(words) or any(f" my {part} " in text for part in _OWN_BACK):
-        return False  # the runner talks about themself: "my aunt swears by it ... should I?"
-    for index, word in enumerate(words):
-        if word not in subjects:
-            continue
-        if index and words[index - 1] == "my":
-            return True  # "should my runners do core on easy days?": asking for others
+    own_back = any(f" my {part} " in text for part in _OWN_BACK)
+    owners = [index for index, word in enumerate(words) if word in subjects]
+
+    def has_the_back(index: int) -> bool:  # "she keeps getting back spasms"
         window = set(words[index + 1 : index + 1 + _OWNER_WINDOW])
-        if _OWNER_VERBS & window and _BACK_WORDS & window:
-            return True  # "she keeps getting back spasms"
-    return any(f" {phrase} " in text for phrase in _THEIR_BACK)
+        return bool(_OWNER_VERBS & window and _BACK_WORDS & window)
+
+    if not own_back and any(
+        words[index] in lexicon.animals and has_the_back(index) for index in owners
+    ):
+        return True  # "my dog has a bad back, can I still walk him?": whatever "I" asks
+    if _FIRST_PERSON & set(words) or own_back:
+        return False  # the runner talks about themself: "my aunt swears by it ... should I?"
+    if any(index and words[index - 1] == "my" for index in owners):
+        return True  # "should my runners do core on easy days?": asking for others
+    return any(has_the_back(index) for index in owners) or any(
+        f" {phrase} " in text for phrase in _THEIR_BACK
+    )
 
 
 def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
