@@ -22,6 +22,7 @@ _FIELDS = {
     "pain_context",
     "other_subjects",
     "animals",
+    "general_pain_words",
 }
 
 
@@ -40,6 +41,8 @@ class Lexicon:
     pain_context: frozenset[str]
     other_subjects: frozenset[str]
     animals: frozenset[str] = frozenset()  # a pet's back is never the runner's
+    # Pain in general, denied outright ("no injuries at all") means no pain question.
+    general_pain_words: frozenset[str] = frozenset()
 
     def all_phrases(self) -> frozenset[str]:
         """Every phrase of the scope lists: words the spelling fixer must know as words."""
@@ -112,4 +115,5 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         pain_context=_phrases(fields, "pain_context"),
         other_subjects=_phrases(fields, "other_subjects"),
         animals=_phrases(fields, "animals"),
+        general_pain_words=_phrases(fields, "general_pain_words"),
     )

@@ -17,6 +17,7 @@ from typing import Literal
 
 from bot.analysis import CONCEPT_MARK, Analyzer
 from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind, load_knowledge
+from bot.lexicon import Lexicon
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
 from bot.scope import Scope, assess_scope
@@ -58,6 +59,7 @@ class Ranking:
     outside_scope: bool
     information: float = 0.0  # how distinctive the message's known words are (sum of IDF)
     about_pain: bool = True  # names the back, pain or an injury at all
+    denies_pain: bool = False  # "no injuries, just unfit": says outright there is no pain
 
 
 def decide(ranking: Ranking, settings: MatchSettings) -> Match:
@@ -87,6 +89,7 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
         best.score >= settings.confident_score
         and best.score - runner_up >= settings.confident_margin
         and ranking.information >= settings.min_information
+        and not (ranking.denies_pain and ranking.kinds.get(best.topic) == "answer")
     ):
         kind = ranking.kinds[best.topic]
         return Match(kind, best.topic, best.score, tuple(topics[1 : 1 + MAX_ALTERNATIVES]))
@@ -132,9 +135,14 @@ class Matcher:
         # Scope is read from the question: "no pain, no injuries, just unfit" has none.
         scope = assess_scope([word for words in sentences for word in words], self._kb.lexicon)
         # "no injuries, just unfit - how do I start running?": pain denied outright.
+        lexicon = self._kb.lexicon
         denied_pain = not scope.about_pain and any(
-            assess_scope(denial.split(), self._kb.lexicon).about_pain
-            for denial in screening.denials
+            assess_scope(denial.split(), lexicon).about_pain for denial in screening.denials
+        )
+        # "no pain at all, just unfit": a runner saying they have no pain whatsoever is
+        # not asking about back pain. "no numbness, no leg pain" denies symptoms only.
+        denies_pain = denied_pain and any(
+            _denies_all_pain(denial.split(), lexicon) for denial in screening.denials
         )
         pieces = self._piece_tokens(sentences)
         ranked = self._rank(pieces, scope, denied_pain)
@@ -145,7 +153,13 @@ class Matcher:
             a.topic: self._kb.topics[a.topic].kind for a in ranked if a.topic in self._kb.topics
         }
         return Ranking(
-            tuple(ranked), kinds, red_flag, scope.outside, information, scope.about_pain
+            tuple(ranked),
+            kinds,
+            red_flag,
+            scope.outside,
+            information,
+            scope.about_pain,
+            denies_pain,
         )
 
     def _rank(self, pieces: list[list[str]], scope: Scope, denied_pain: bool) -> list[Alternative]:
@@ -199,6 +213,13 @@ class Matcher:
 
 
 _PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})
+_NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "without", "free"})
+
+
+def _denies_all_pain(words: list[str], lexicon: Lexicon) -> bool:
+    """ "no pain at all", "no injuries", "nothing hurts": pain in general, nothing specific."""
+    content = [w for w in words if w not in lexicon.stopwords and w not in _NEGATIONS]
+    return bool(content) and all(word in lexicon.general_pain_words for word in content)
 
 
 @cache
