@@ -85,6 +85,10 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         words[index] in lexicon.animals and has_the_back(index) for index in owners
     ):
         return True  # "my dog has a bad back, can I still walk him?": whatever "I" asks
+    if not own_back and not _own_pain(words, lexicon) and any(
+        has_the_back(index) for index in owners
+    ):
+        return True  # "my club mate has sciatica, how can I support her?"
     if _FIRST_PERSON & set(words) or own_back:
         return False  # the runner talks about themself: "my aunt swears by it ... should I?"
     if any(index and words[index - 1] == "my" for index in owners):
@@ -92,6 +96,17 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     return any(has_the_back(index) for index in owners) or any(
         f" {phrase} " in text for phrase in _THEIR_BACK
     )
+
+
+def _own_pain(words: list[str], lexicon: Lexicon) -> bool:
+    """ "I've got", "my pain", "hurts me": the runner's own pain (a first-person word just
+    before or after a pain word)."""
+    for index, word in enumerate(words):
+        if word in lexicon.pain_context or word in _BACK_WORDS:
+            near = words[max(0, index - 3) : index] + words[index + 1 : index + 2]
+            if _FIRST_PERSON & set(near) or "my" in near:
+                return True
+    return False
 
 
 def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
