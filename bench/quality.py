@@ -25,8 +25,10 @@ GENERALISATION = DATA / "generalisation.yaml"
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
+RED_FLAG_PROBE4 = DATA / "red_flag_probe4.yaml"  # euphemisms, other languages, buried mid-story
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
+OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
 
 
@@ -122,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,
+            RED_FLAG_PROBE4,
             OOS_PROBE,
             OOS_PROBE2,
+            OOS_PROBE3,
             UNSEEN,
         ],
     )

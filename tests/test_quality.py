@@ -18,6 +18,7 @@ from bench.quality import (
     RED_FLAG_PROBE,
     RED_FLAG_PROBE2,
     RED_FLAG_PROBE3,
+    RED_FLAG_PROBE4,
     evaluate,
     load_examples,
 )
@@ -43,7 +44,9 @@ def test_quality_floors(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [GENERALISATION, RED_FLAG_PROBE, RED_FLAG_PROBE2], ids=lambda p: p.name
+    "path",
+    [GENERALISATION, RED_FLAG_PROBE, RED_FLAG_PROBE2, RED_FLAG_PROBE4],
+    ids=lambda p: p.name,
 )
 def test_every_warning_sign_in_the_other_sets_is_caught(matcher: Matcher, path: Path) -> None:
     report = evaluate(matcher.match, load_examples(path))
