@@ -139,11 +139,13 @@ class Matcher:
         denied_pain = not scope.about_pain and any(
             assess_scope(denial.split(), lexicon).about_pain for denial in screening.denials
         )
-        # "no pain at all, just unfit": a runner saying they have no pain whatsoever is
-        # not asking about back pain. "no numbness, no leg pain" denies symptoms only.
-        denies_pain = denied_pain and any(
+        # "no pain at all, just unfit", "yoga for runners with no injuries": a runner who
+        # says they have no pain whatsoever, and never mentions the back, is not asking
+        # about back pain. ("no leg pain" denies one symptom, not pain.)
+        words = [word for sentence in sentences for word in sentence]
+        denies_pain = (denied_pain and any(
             _denies_all_pain(denial.split(), lexicon) for denial in screening.denials
-        )
+        )) or (not scope.about_the_back and _says_no_pain(words, lexicon))  # fmt: skip
         pieces = self._piece_tokens(sentences)
         ranked = self._rank(pieces, scope, denied_pain)
         information = max((self._index.information(piece) for piece in pieces), default=0.0)
@@ -214,6 +216,25 @@ class Matcher:
 
 _PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})
 _NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "without", "free"})
+
+
+_QUALIFIERS = frozenset({"any", "real", "major", "current", "actual"})
+
+
+def _says_no_pain(words: list[str], lexicon: Lexicon) -> bool:
+    """ "no injuries", "no pain at all", "nothing hurts", "pain free", "not injured"."""
+    general = lexicon.general_pain_words - {"all", "anything", "currently", "right", "moment", "hurt"}
+    for index, word in enumerate(words):
+        following = words[index + 1 : index + 3]
+        if word in _NEGATIONS and following:
+            first = following[0]
+            if first in general or (
+                first in _QUALIFIERS and following[1:2] and following[1] in general
+            ):
+                return True
+        if word in general and following[:1] == ["free"]:
+            return True
+    return False
 
 
 def _denies_all_pain(words: list[str], lexicon: Lexicon) -> bool:

@@ -39,6 +39,7 @@ def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic:
         "what's the weather on sunday",
         "my dog has a bad back",
         "my dog has a bad back, the vet says rest. can I still take him on walks?",
+        "is pilates or yoga better for runners with no injuries",
     ],
 )
 def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
@@ -52,6 +53,12 @@ def _check_shape(match: Match) -> None:
     assert 0.0 <= match.score <= 100.0
     assert len(match.alternatives) <= MAX_ALTERNATIVES
     assert (match.topic is None) == (match.kind in {"clarify", "fallback"})
+
+
+def test_denying_one_symptom_is_not_denying_pain(matcher: Matcher) -> None:
+    match = matcher.match("no leg pain, no numbness, just a stiff lower back: heat or ice?")
+    assert match.kind == "answer"
+    assert match.topic == "heat-and-ice"
 
 
 def test_the_runners_own_back_is_theirs_even_with_a_pet_in_the_story(matcher: Matcher) -> None:
