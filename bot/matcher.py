@@ -219,11 +219,14 @@ _NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "withou
 
 
 _QUALIFIERS = frozenset({"any", "real", "major", "current", "actual"})
+# In general_pain_words for whole denial clauses ("no pain at all right now"), but not
+# pain words themselves; "hurt" is left out too: "I did not hurt it lifting" is no denial.
+_FILLERS = frozenset({"all", "anything", "currently", "right", "moment", "hurt"})
 
 
 def _says_no_pain(words: list[str], lexicon: Lexicon) -> bool:
     """ "no injuries", "no pain at all", "nothing hurts", "pain free", "not injured"."""
-    general = lexicon.general_pain_words - {"all", "anything", "currently", "right", "moment", "hurt"}
+    general = lexicon.general_pain_words - _FILLERS
     for index, word in enumerate(words):
         following = words[index + 1 : index + 3]
         if word in _NEGATIONS and following:
