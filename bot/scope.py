@@ -57,7 +57,9 @@ def _without_idioms(words: list[str], idioms: frozenset[str]) -> list[str]:
     Only "back" goes: in "the back of my heel" the heel still counts.
     """
     text = f" {' '.join(words)} "
-    for idiom in idioms:
+    # Longest first, in a fixed order: "back to back" before "back to", whatever the
+    # set's (hash-seeded) iteration order, so a message always gets the same answer.
+    for idiom in sorted(idioms, key=lambda phrase: (-len(phrase), phrase)):
         if f" {idiom} " in text:
             text = text.replace(f" {idiom} ", f" {idiom.replace('back', '_')} ")
     return text.split()
