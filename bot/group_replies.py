@@ -30,14 +30,19 @@ def group_answer(kb: KnowledgeBase, match: Match, private_url: str) -> Reply:
             replace(urgent, buttons=_NO_RELATED), "Talk to RunBack privately", private_url
         )
     if match.kind in {"answer", "smalltalk"} and match.topic is not None:
-        topic = kb.topic(match.topic)
-        parts = [f"<b>{escape(topic.title)}</b>", escape(topic.answer)]
-        if topic.kind != "smalltalk":
-            parts.append(f"<i>Source: {escape(topic.source)}</i>\n{DISCLAIMER}")
-        return _with_link(Reply("\n\n".join(parts)), TRACK_PRIVATELY, private_url)
+        return group_topic_answer(kb, match.topic, private_url)
     if match.kind == "clarify":
         return _with_link(clarify_reply(kb, match), TRACK_PRIVATELY, private_url)
     return _with_link(reply_for(kb, match), TRACK_PRIVATELY, private_url)
+
+
+def group_topic_answer(kb: KnowledgeBase, topic_id: str, private_url: str) -> Reply:
+    """A topic's answer for a group: short, sourced, no related buttons, the private link."""
+    topic = kb.topic(topic_id)
+    parts = [f"<b>{escape(topic.title)}</b>", escape(topic.answer)]
+    if topic.kind != "smalltalk":
+        parts.append(f"<i>Source: {escape(topic.source)}</i>\n{DISCLAIMER}")
+    return _with_link(Reply("\n\n".join(parts)), TRACK_PRIVATELY, private_url)
 
 
 def answered_recently() -> Reply:

@@ -13,7 +13,6 @@ from telegram.helpers import create_deep_linked_url
 
 from bot import group_replies as say
 from bot.deep_links import club_payload, flow_payload
-from bot.matcher import Match
 from bot.services import Services, services_of
 from bot.telegram_replies import send_reply
 from bot.text import normalise
@@ -109,6 +108,5 @@ async def answer_button_in_group(
     services = services_of(context.bot_data)
     original = query.message.reply_to_message if isinstance(query.message, Message) else None
     link = create_deep_linked_url(context.bot.username, club_payload(chat.id))
-    match = Match("answer", topic_id, 100.0)
-    reply = say.group_answer(services.kb, match, link)
+    reply = say.group_topic_answer(services.kb, topic_id, link)
     await send_reply(context.bot, chat.id, reply, original.message_id if original else None)
