@@ -19,6 +19,7 @@ from bench.quality import (
     RED_FLAG_PROBE2,
     RED_FLAG_PROBE3,
     RED_FLAG_PROBE4,
+    RED_FLAG_PROBE5,
     evaluate,
     load_examples,
 )
@@ -45,7 +46,7 @@ def test_quality_floors(matcher: Matcher) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [GENERALISATION, RED_FLAG_PROBE, RED_FLAG_PROBE2, RED_FLAG_PROBE4],
+    [GENERALISATION, RED_FLAG_PROBE, RED_FLAG_PROBE2, RED_FLAG_PROBE4, RED_FLAG_PROBE5],
     ids=lambda p: p.name,
 )
 def test_every_warning_sign_in_the_other_sets_is_caught(matcher: Matcher, path: Path) -> None:
