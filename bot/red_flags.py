@@ -250,11 +250,11 @@ def _contains_cue(words: list[str], cues: tuple[str, ...]) -> bool:
 
 
 _BARE_NEGATIONS = frozenset({"not", "no", "never"})
-# "urine is not coming", "it is not working", "they are not mine": a failing body,
-# not a denial.
+# "urine is not coming", "it is not working", "they are not mine", "I am not trying"
+# (to lose weight), "it was not just wind": a failing body, not a denial.
 _FAILING = frozenset(
     {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
-    | {"mine"}
+    | {"mine", "trying", "just"}
 )
 # "I can not pass water", "could not lift my foot": inability is the symptom.
 _INABILITY = re.compile(r"\b(can|could|cannot) not\b")

@@ -14,6 +14,7 @@ import unicodedata
 _CONTRACTIONS: dict[str, str] = {
     "can't": "can not",
     "cant": "can not",
+    "cnt": "can not",
     "cannot": "can not",
     "won't": "will not",
     "wont": "will not",
