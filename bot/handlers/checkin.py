@@ -72,7 +72,9 @@ async def _finish(turn: Turn, pain: object, outcome: object, *, red_flag: bool) 
         await db.checkins(episode.id), turn.today, pain, plan_outcome,
         red_flag or episode.red_flag_open,
     )  # fmt: skip
-    if history is None:
+    if history is None:  # the plan only started today (or the clock moved back): no day to judge
+        await db.clear_question(turn.chat_id)
+        await turn.send(say.first_day_reply(ladder, episode.stage, turn.user.usual))
         return
     decision = decide(history, ladder)
     changed = decision.stage != history.stage
