@@ -359,3 +359,24 @@ async def test_a_chat_that_no_longer_exists_gets_no_more_prompts(bot: Harness) -
     bot.api.fail_next("sendMessage", 400, "Bad Request: chat not found")
     await bot.run_checkin_job()
     assert bot.rows("SELECT active, next_due_utc FROM users") == [(0, None)]
+
+
+async def test_a_check_in_before_the_plan_day_gets_todays_plan_not_silence(
+    bot: Harness,
+) -> None:
+    bot.clock.now = dt.datetime(2026, 5, 4, 23, 30, tzinfo=dt.UTC)  # 00:30 on the 5th in London
+    await bot.start_plan(ANA, pain=5)
+    await bot.say(ANA, "/settings")
+    await bot.press(ANA, "Time zone")
+    await bot.say(ANA, "Pacific/Honolulu")  # still the 4th there: before the plan's first day
+    await bot.say(ANA, "/checkin")
+    await bot.press(ANA, "3")
+    await _morning_outcome(bot)
+    assert "first check-in is tomorrow" in bot.last_to(ANA)["text"]
+    assert bot.rows("SELECT count(*), question_kind FROM checkins, users") == [(1, None)]
+
+
+async def _morning_outcome(bot: Harness) -> None:
+    await bot.press(ANA, "Done, felt fine")
+    if "have you had any of these" in bot.last_to(ANA)["text"]:
+        await bot.press(ANA, "No")
