@@ -28,6 +28,7 @@ RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
 RED_FLAG_PROBE4 = DATA / "red_flag_probe4.yaml"  # euphemisms, other languages, buried mid-story
 RED_FLAG_PROBE5 = DATA / "red_flag_probe5.yaml"  # terse, formal, teen, non-native, clinical
 RED_FLAG_PROBE6 = DATA / "red_flag_probe6.yaml"  # told as a story, typos, hedged side remarks
+RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and weakening legs
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE4,
             RED_FLAG_PROBE5,
             RED_FLAG_PROBE6,
+            RED_FLAG_PROBE7,
             OOS_PROBE,
             OOS_PROBE2,
             OOS_PROBE3,
