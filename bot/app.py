@@ -26,7 +26,6 @@ from bot.handlers.personal import PERSONAL_COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from bot.services import Clock, Services, install, services_of, system_clock
-from bot.storage import Database
 
 PRIVATE_COMMANDS = [
     BotCommand("start", "Welcome and what RunBack does"),
@@ -68,8 +67,7 @@ CONCURRENT_UPDATES = 64
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     services = services_of(application.bot_data)
-    if services._db is None:
-        services._db = await Database.open(services.database_path)
+    await services.open_database()
     await application.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
     jobs = application.job_queue
@@ -89,10 +87,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    services = services_of(application.bot_data)
-    if services._db is not None:
-        await services._db.close()
-        services._db = None
+    await services_of(application.bot_data).close_database()
 
 
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]

@@ -15,7 +15,6 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -26,6 +25,7 @@ from bot import episode_replies as say
 from bot.episodes import schedule_step
 from bot.handlers.flow import CHOICES, offered_choices
 from bot.records import Claim, User
+from bot.schedule import zone_or_utc
 from bot.services import Services, services_of
 from bot.telegram_replies import PreparedKeyboard, keyboard, retry_delay, send_reply
 
@@ -34,13 +34,6 @@ BATCH_SIZE = 1_000
 RETRY_AFTER_NETWORK_ERROR = dt.timedelta(minutes=5)
 _GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
 logger = logging.getLogger(__name__)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def plan_batch(
@@ -57,7 +50,7 @@ def plan_batch(
     for user in users:
         if user.next_due is None:
             continue
-        tz = _zone(user.timezone)
+        tz = zone_or_utc(user.timezone)
         step = schedule_step(
             user.next_due, user.last_prompt_date, user.unanswered, now, user.checkin_time, tz
         )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -18,6 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.episodes import schedule_step
 from bot.records import Club
+from bot.schedule import zone_or_utc
 from bot.services import Services, services_of
 from bot.telegram_replies import retry_delay
 from bot.tips import next_tip, tip_text
@@ -42,18 +42,11 @@ async def run_due_tips(services: Services, bot: Bot) -> int:
     return posted
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 async def _post_tip(services: Services, bot: Bot, club: Club, now: dt.datetime) -> int:
     if club.next_tip is None or club.tips_time is None or not services.kb.tips:
         return 0
     step = schedule_step(
-        club.next_tip, club.last_tip_date, 0, now, club.tips_time, _zone(club.tips_timezone)
+        club.next_tip, club.last_tip_date, 0, now, club.tips_time, zone_or_utc(club.tips_timezone)
     )
     db = services.db
     if step.action == "skip":

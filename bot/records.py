@@ -56,13 +56,7 @@ class NewCheckIn:
     """A check-in and the decision it led to, written together with the episode's stage."""
 
     episode_id: int
-    local_date: dt.date
-    pain: int
-    outcome: str | None
-    stage_before: int
-    decision: str
-    stage_after: int
-    reason: str
+    day: CheckIn
     stage_since: dt.date
     status: str = "active"  # "resolved" ends the episode and its check-ins
 

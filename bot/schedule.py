@@ -16,7 +16,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """The stored zone; UTC if it is unknown (say, a tz database that dropped a name)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> date:

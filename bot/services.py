@@ -41,6 +41,15 @@ class Services:
             raise RuntimeError("the database is not open yet")
         return self._db
 
+    async def open_database(self) -> None:
+        if self._db is None:
+            self._db = await Database.open(self.database_path)
+
+    async def close_database(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
     def now(self) -> dt.datetime:
         return self.clock()
 

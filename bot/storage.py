@@ -497,6 +497,7 @@ class Database:
 
     async def record_checkin(self, chat_id: int, new: NewCheckIn, now: dt.datetime) -> None:
         """Today's check-in (replacing an earlier one that day) and the stage it led to."""
+        day = new.day
         statements: list[tuple[str, Sequence[Any]]] = [
             (
                 "INSERT INTO checkins (episode_id, local_date, pain, outcome, stage_before,"
@@ -506,23 +507,23 @@ class Database:
                 " stage_after = excluded.stage_after, reason = excluded.reason",
                 (
                     new.episode_id,
-                    new.local_date.isoformat(),
-                    new.pain,
-                    new.outcome,
-                    new.stage_before,
-                    new.decision,
-                    new.stage_after,
-                    new.reason,
+                    day.local_date.isoformat(),
+                    day.pain,
+                    day.outcome,
+                    day.stage_before,
+                    day.decision,
+                    day.stage_after,
+                    day.reason,
                 ),
             ),
             (
                 "UPDATE episodes SET stage = ?, stage_since = ?, status = ?, ended_on = ?"
                 " WHERE id = ?",
                 (
-                    new.stage_after,
+                    day.stage_after,
                     new.stage_since.isoformat(),
                     new.status,
-                    new.local_date.isoformat() if new.status != "active" else None,
+                    day.local_date.isoformat() if new.status != "active" else None,
                     new.episode_id,
                 ),
             ),
@@ -534,7 +535,7 @@ class Database:
             (
                 "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (chat_id, new.episode_id, _utc(now), f"decision-{new.decision}", new.reason),
+                (chat_id, new.episode_id, _utc(now), f"decision-{day.decision}", day.reason),
             ),
         ]
         if new.status != "active":

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
 from bot.episodes import first_checkin
-from bot.handlers.flow import Step, Turn, turn_for
+from bot.handlers.flow import Step, Turn, plan_turn, turn_for
 from bot.replies import Reply, escape
 from bot.schedule import next_checkin, parse_clock
 from bot.timezones import find_timezone, suggest_timezones
@@ -110,25 +110,21 @@ async def _volume_typed(turn: Turn, text: str) -> None:
 
 async def on_pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/pause: no check-ins until /resume."""
-    turn = await turn_for(update, context)
-    if turn is None:
+    found = await plan_turn(update, context)
+    if found is None:
         return
-    if await turn.services.db.active_episode(turn.chat_id) is None:
-        await turn.send(say.no_plan())
-        return
+    turn, _ = found
     await turn.services.db.set_paused(turn.chat_id, "by-user", None)
     await turn.send(Reply("Check-ins paused. Send /resume when you want them back."))
 
 
 async def on_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/resume: check-ins back on; after a warning sign, only once a clinician has seen you."""
-    turn = await turn_for(update, context)
-    if turn is None:
+    found = await plan_turn(update, context)
+    if found is None:
         return
-    episode = await turn.services.db.active_episode(turn.chat_id)
-    if episode is None:
-        await turn.send(say.no_plan())
-    elif episode.red_flag_open:
+    turn, episode = found
+    if episode.red_flag_open:
         await turn.ask("resume-clinician", say.clinician_question)
     else:
         await _restart_checkins(turn)

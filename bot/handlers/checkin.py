@@ -8,20 +8,18 @@ from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
 from bot.episodes import OUTCOMES, history_for_today, screen_due
-from bot.handlers.flow import Step, Turn, turn_for
+from bot.handlers.flow import Step, Turn, plan_turn
 from bot.progression import PlanOutcome, decide
-from bot.records import NewCheckIn
+from bot.records import CheckIn, NewCheckIn
 
 
 async def on_checkin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/checkin: report today now instead of waiting for the morning prompt."""
-    turn = await turn_for(update, context)
-    if turn is None:
+    found = await plan_turn(update, context)
+    if found is None:
         return
-    episode = await turn.services.db.active_episode(turn.chat_id)
-    if episode is None:
-        await turn.send(say.no_plan())
-    elif episode.red_flag_open:
+    turn, episode = found
+    if episode.red_flag_open:
         await turn.send(say.plan_on_hold())
     elif episode.started_on == turn.today:
         ladder = turn.services.kb.ladder
@@ -82,13 +80,15 @@ async def _finish(turn: Turn, pain: object, outcome: object, *, red_flag: bool) 
         turn.chat_id,
         NewCheckIn(
             episode_id=episode.id,
-            local_date=turn.today,
-            pain=pain,
-            outcome=plan_outcome,
-            stage_before=history.stage,
-            decision=decision.action,
-            stage_after=decision.stage,
-            reason=decision.reason,
+            day=CheckIn(
+                local_date=turn.today,
+                pain=pain,
+                outcome=plan_outcome,
+                stage_before=history.stage,
+                decision=decision.action,
+                stage_after=decision.stage,
+                reason=decision.reason,
+            ),
             stage_since=turn.today if changed else history.stage_since,
             status="resolved" if decision.action == "resolve" else "active",
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -51,13 +51,21 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Repl
         await send_reply(context.bot, message.chat_id, reply, message.message_id)
 
 
-async def on_clubtips(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/clubtips on 07:30 Europe/London | off (admins only)."""
+async def _admins_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Chat | None:
+    """The group, if an admin sent the command; anyone else gets a polite refusal."""
     chat = update.effective_chat
     if chat is None:
-        return
+        return None
     if not await _is_admin(update, context):
         await _reply(update, context, say.admins_only())
+        return None
+    return chat
+
+
+async def on_clubtips(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/clubtips on 07:30 Europe/London | off (admins only)."""
+    chat = await _admins_chat(update, context)
+    if chat is None:
         return
     request = parse_clubtips(list(context.args or []))
     if isinstance(request, ClubTipsProblem):
@@ -76,11 +84,8 @@ async def on_clubtips(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_clubstats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/clubstats (admins only): anonymous counts, only with enough members counted."""
-    chat = update.effective_chat
+    chat = await _admins_chat(update, context)
     if chat is None:
-        return
-    if not await _is_admin(update, context):
-        await _reply(update, context, say.admins_only())
         return
     services = services_of(context.bot_data)
     running_from = services.kb.ladder.index_of(RUNNING_FROM_STAGE)

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
-from bot.episode_replies import resumed_after_silence
-from bot.records import User
+from bot.episode_replies import no_plan, resumed_after_silence
+from bot.records import Episode, User
 from bot.replies import Reply
-from bot.schedule import local_date, next_checkin
+from bot.schedule import local_date, next_checkin, zone_or_utc
 from bot.services import Services, services_of
 from bot.telegram_replies import send_reply
 
@@ -40,7 +40,7 @@ class Turn:
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.user.timezone)
+        return zone_or_utc(self.user.timezone)
 
     @property
     def today(self) -> dt.date:
@@ -107,6 +107,20 @@ async def turn_for(
     if user is None:
         return None
     return Turn(services, context.bot, user, now)
+
+
+async def plan_turn(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> tuple[Turn, Episode] | None:
+    """The runner and their active plan; with no plan, says how to start one and gives None."""
+    turn = await turn_for(update, context)
+    if turn is None:
+        return None
+    episode = await turn.services.db.active_episode(turn.chat_id)
+    if episode is None:
+        await turn.send(no_plan())
+        return None
+    return turn, episode
 
 
 async def on_any_private_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
