@@ -142,10 +142,9 @@ class Matcher:
         # "no pain at all, just unfit", "yoga for runners with no injuries": a runner who
         # says they have no pain whatsoever, and never mentions the back, is not asking
         # about back pain. ("no leg pain" denies one symptom, not pain.)
-        words = [word for sentence in sentences for word in sentence]
-        denies_pain = (denied_pain and any(
-            _denies_all_pain(denial.split(), lexicon) for denial in screening.denials
-        )) or (not scope.about_the_back and _says_no_pain(words, lexicon))  # fmt: skip
+        said = [[word for sentence in sentences for word in sentence]]
+        said += [denial.split() for denial in screening.denials]
+        denies_pain = not scope.about_the_back and any(_says_no_pain(w, lexicon) for w in said)
         pieces = self._piece_tokens(sentences)
         ranked = self._rank(pieces, scope, denied_pain)
         information = max((self._index.information(piece) for piece in pieces), default=0.0)
@@ -219,14 +218,11 @@ _NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "withou
 
 
 _QUALIFIERS = frozenset({"any", "real", "major", "current", "actual"})
-# In general_pain_words for whole denial clauses ("no pain at all right now"), but not
-# pain words themselves; "hurt" is left out too: "I did not hurt it lifting" is no denial.
-_FILLERS = frozenset({"all", "anything", "currently", "right", "moment", "hurt"})
 
 
 def _says_no_pain(words: list[str], lexicon: Lexicon) -> bool:
     """ "no injuries", "no pain at all", "nothing hurts", "pain free", "not injured"."""
-    general = lexicon.general_pain_words - _FILLERS
+    general = lexicon.general_pain_words
     for index, word in enumerate(words):
         following = words[index + 1 : index + 3]
         if word in _NEGATIONS and following:
@@ -238,12 +234,6 @@ def _says_no_pain(words: list[str], lexicon: Lexicon) -> bool:
         if word in general and following[:1] == ["free"]:
             return True
     return False
-
-
-def _denies_all_pain(words: list[str], lexicon: Lexicon) -> bool:
-    """ "no pain at all", "no injuries", "nothing hurts": pain in general, nothing specific."""
-    content = [w for w in words if w not in lexicon.stopwords and w not in _NEGATIONS]
-    return bool(content) and all(word in lexicon.general_pain_words for word in content)
 
 
 @cache
