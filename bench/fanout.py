@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.app import build_application, shut_down, start_up
 from bot.checkin_job import BATCH_SIZE, run_due_checkins
-from bot.fake_bot_api import BOT_USER, FakeBotApi
+from bot.fake_bot_api import BOT_USER, FakeBotApi, InProcessRequest
 from bot.knowledge import load_knowledge
 from bot.services import services_of
 from bot.storage import Database
@@ -50,21 +50,11 @@ ZONES = ("Europe/London", "UTC", "Europe/Berlin", "America/New_York", "Asia/Kolk
 TOKEN = "123456:BENCH-not-a-real-token"  # noqa: S105 - a fake; nothing leaves the machine
 
 
-class LoggingApi(BaseRequest):
+class LoggingApi(InProcessRequest):
     """Answers like Telegram and appends the chat id of every delivered prompt to a file."""
 
     def __init__(self, log_fd: int) -> None:
         self._fd = log_fd
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
 
     async def do_request(
         self,
@@ -76,11 +66,11 @@ class LoggingApi(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
+        api_method = self.api_method(url)
         if api_method == "getMe":
-            return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
+            return self.ok(BOT_USER)
         if api_method != "sendMessage" or request_data is None:
-            return 200, b'{"ok":true,"result":true}'
+            return self.ok(True)
         chat_id = int(request_data.parameters["chat_id"])  # type: ignore[call-overload]
         os.write(self._fd, b"%d\n" % chat_id)  # unbuffered: survives SIGKILL once written
         return 200, (

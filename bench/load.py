@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.app import build_application, shut_down, start_up
-from bot.fake_bot_api import BOT_USER, FakeBotApi
+from bot.fake_bot_api import BOT_USER, FakeBotApi, InProcessRequest
 from bot.knowledge import load_knowledge
 from bot.services import services_of
 
@@ -50,21 +50,11 @@ QUESTIONS = (
 _ids = itertools.count(1)
 
 
-class ReplyWaiter(BaseRequest):
+class ReplyWaiter(InProcessRequest):
     """Answers like Telegram at once, and wakes the runner waiting for a reply in that chat."""
 
     def __init__(self) -> None:
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
 
     async def do_request(
         self,
@@ -74,26 +64,18 @@ class ReplyWaiter(BaseRequest):
         *args: Any,
         **kwargs: Any,
     ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
+        api_method = self.api_method(url)
         if api_method == "getMe":
-            return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
+            return self.ok(BOT_USER)
         if api_method not in {"sendMessage", "sendPhoto", "sendDocument"} or not request_data:
-            return 200, b'{"ok":true,"result":true}'
+            return self.ok(True)
         params = request_data.parameters
         chat_id = int(str(params["chat_id"]))
         waiter = self.waiting.pop(chat_id, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(dict(params))
-        body = {
-            "ok": True,
-            "result": {
-                "message_id": next(_ids),
-                "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "text": "ok",
-            },
-        }
-        return 200, json.dumps(body).encode()
+        chat = {"id": chat_id, "type": "private"}
+        return self.ok({"message_id": next(_ids), "date": int(time.time()), "chat": chat})
 
 
 def _message(chat_id: int, text: str) -> dict[str, Any]:

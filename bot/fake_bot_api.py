@@ -58,15 +58,11 @@ class _Failure:
     error: Exception | None = None  # raised by the transport instead (TimedOut, NetworkError)
 
 
-@dataclass
-class FakeBotApi(BaseRequest):
-    """Records calls; answers like Telegram; can be told to fail the next call of a method."""
+class InProcessRequest(BaseRequest):
+    """What every in-process stand-in for Telegram shares: no connection to open or close.
 
-    calls: list[ApiCall] = field(default_factory=list)
-    # getChatMember answers: (chat id, user id) -> status; anyone else is a "member".
-    member_status: dict[tuple[int, int], str] = field(default_factory=dict)
-    _failures: dict[str, deque[_Failure]] = field(default_factory=dict)
-    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    Subclasses answer `do_request`; `api_method` and `ok` build the usual pieces.
+    """
 
     async def initialize(self) -> None:
         return None
@@ -77,6 +73,25 @@ class FakeBotApi(BaseRequest):
     @property
     def read_timeout(self) -> float | None:
         return 1.0
+
+    @staticmethod
+    def api_method(url: str) -> str:
+        return url.rsplit("/", 1)[-1]
+
+    @staticmethod
+    def ok(result: Any) -> tuple[int, bytes]:
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+@dataclass
+class FakeBotApi(InProcessRequest):
+    """Records calls; answers like Telegram; can be told to fail the next call of a method."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+    # getChatMember answers: (chat id, user id) -> status; anyone else is a "member".
+    member_status: dict[tuple[int, int], str] = field(default_factory=dict)
+    _failures: dict[str, deque[_Failure]] = field(default_factory=dict)
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def fail_next(
         self, method: str, status: int, description: str, retry_after: int | None = None
@@ -110,7 +125,7 @@ class FakeBotApi(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
+        api_method = self.api_method(url)
         params = dict(request_data.parameters) if request_data else {}
         if request_data is not None and request_data.contains_files:
             params["_files"] = {
@@ -132,7 +147,7 @@ class FakeBotApi(BaseRequest):
             if failure.retry_after is not None:
                 body["parameters"] = {"retry_after": failure.retry_after}
             return failure.status, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
+        return self.ok(self._result(api_method, params))
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
