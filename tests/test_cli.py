@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.knowledge_edits import edit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -133,12 +135,6 @@ def test_playground_tries_a_recovery_plan_with_tomorrow(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())  # the playground keeps nothing on disk
 
 
-def _break(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("file", "old", "new", "reason"),
     [
@@ -155,7 +151,7 @@ def test_each_kind_of_knowledge_mistake_stops_the_bot_at_start_up(
     kb_copy: Path, file: str, old: str, new: str, reason: str
 ) -> None:
     path = kb_copy / file
-    _break(path, old, new)
+    edit(path, old, new)
     result = run_bot(
         "--knowledge", str(kb_copy), env={"TELEGRAM_BOT_TOKEN": "123456:ABC-not-real"}
     )
@@ -168,7 +164,7 @@ def test_each_kind_of_knowledge_mistake_stops_the_bot_at_start_up(
 
 
 def test_a_yaml_syntax_error_is_reported_once_not_as_missing_fields(kb_copy: Path) -> None:
-    _break(kb_copy / "lexicon.yaml", "\n", "\n  : [oops\n")
+    edit(kb_copy / "lexicon.yaml", "\n", "\n  : [oops\n")
     result = run_bot("--knowledge", str(kb_copy), "kb", "check")
     assert result.returncode == 1
     assert "lexicon.yaml:2: invalid YAML" in result.stderr

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
-from bot.knowledge import MAX_ANSWER_CHARS, REQUIRED_TOPIC_IDS, KnowledgeBase, load_knowledge
-from bot.validation import KnowledgeError
+from bot.knowledge import MAX_ANSWER_CHARS, REQUIRED_TOPIC_IDS, KnowledgeBase
+from tests.knowledge_edits import edit, line_of, problems_of
 
 DOSE = re.compile(r"\b\d+\s?(mg|milligrams?|tablets?|pills?|times a day)\b", re.IGNORECASE)
 
@@ -31,30 +29,11 @@ def test_no_answer_gives_a_dose(kb: KnowledgeBase) -> None:
     assert [text for text in texts if DOSE.search(text)] == []
 
 
-def _problems(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(directory)
-    return caught.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
-
-
 def test_yaml_syntax_error_names_file_and_line(kb_copy: Path) -> None:
     path = kb_copy / "topics" / "medicines.yaml"
-    _edit(path, "  related: [acetaminophen, acute-relief, opioids]", "  related: [acetaminophen")
-    line = _line_of(path, "  related: [acetaminophen")
-    problems = _problems(kb_copy)
+    edit(path, "  related: [acetaminophen, acute-relief, opioids]", "  related: [acetaminophen")
+    line = line_of(path, "  related: [acetaminophen")
+    problems = problems_of(kb_copy)
     # The file's topics are then missing too; the syntax error comes first.
     assert re.match(
         rf"^{re.escape(str(path))}:{line + 2}: invalid YAML: while parsing", problems[0]
@@ -63,9 +42,9 @@ def test_yaml_syntax_error_names_file_and_line(kb_copy: Path) -> None:
 
 def test_duplicate_key_is_an_error_not_a_silent_overwrite(kb_copy: Path) -> None:
     path = kb_copy / "topics" / "medicines.yaml"
-    _edit(path, "  kind: answer\n", "  kind: answer\n  kind: urgent\n")
-    line = _line_of(path, "  kind: urgent")
-    problems = _problems(kb_copy)
+    edit(path, "  kind: answer\n", "  kind: answer\n  kind: urgent\n")
+    line = line_of(path, "  kind: urgent")
+    problems = problems_of(kb_copy)
     assert problems[0] == (
         f"{path}:{line}: invalid YAML: duplicate key 'kind' (first on line {line - 1})"
     )
@@ -73,7 +52,7 @@ def test_duplicate_key_is_an_error_not_a_silent_overwrite(kb_copy: Path) -> None
 
 def test_missing_field_wrong_type_and_long_answer_are_each_reported(kb_copy: Path) -> None:
     path = kb_copy / "topics" / "medicines.yaml"
-    _edit(path, "  title: Ibuprofen and NSAIDs\n", "")
+    edit(path, "  title: Ibuprofen and NSAIDs\n", "")
     text = path.read_text(encoding="utf-8")
     start, end = text.index("  keywords:"), text.index("  answer:")
     path.write_text(text[:start] + "  keywords: tylenol\n" + text[end:], encoding="utf-8")
@@ -81,7 +60,7 @@ def test_missing_field_wrong_type_and_long_answer_are_each_reported(kb_copy: Pat
     start, end = text.index("  answer:"), text.index("  source:")
     long_answer = "  answer: " + "x" * (MAX_ANSWER_CHARS + 1) + "\n"
     path.write_text(text[:start] + long_answer + text[end:], encoding="utf-8")
-    problems = "\n".join(_problems(kb_copy))
+    problems = "\n".join(problems_of(kb_copy))
     assert f"{path}:1: topic 'nsaids': missing required field 'title'" in problems
     assert "'keywords' must be a list of texts" in problems
     assert "is 701 characters; the limit is 700" in problems
@@ -89,14 +68,14 @@ def test_missing_field_wrong_type_and_long_answer_are_each_reported(kb_copy: Pat
 
 def test_duplicate_and_missing_ids_and_bad_related(kb_copy: Path) -> None:
     path = kb_copy / "topics" / "medicines.yaml"
-    _edit(path, "- id: acetaminophen", "- id: nsaids")
-    _edit(path, "related: [acetaminophen, acute-relief, opioids]", "related: [no-such-topic]")
-    problems = "\n".join(_problems(kb_copy))
+    edit(path, "- id: acetaminophen", "- id: nsaids")
+    edit(path, "related: [acetaminophen, acute-relief, opioids]", "related: [no-such-topic]")
+    problems = "\n".join(problems_of(kb_copy))
     assert re.search(
         rf"{re.escape(str(path))}:\d+: duplicate topic id 'nsaids' \(first at", problems
     )
     assert "missing topic 'acetaminophen' (required by spec/topics.md)" in problems
-    line = _line_of(path, "related: [no-such-topic]")
+    line = line_of(path, "related: [no-such-topic]")
     assert f"{path}:{line}: topic 'nsaids': related id 'no-such-topic' does not exist" in problems
 
 
@@ -106,21 +85,21 @@ def test_too_few_questions_and_unknown_field(kb_copy: Path) -> None:
     start = text.index("  questions:")
     end = text.index("  keywords:", start)
     path.write_text(text[:start] + "  questions: [hi]\n  anwser: typo\n" + text[end:], "utf-8")
-    problems = "\n".join(_problems(kb_copy))
+    problems = "\n".join(problems_of(kb_copy))
     assert "'questions' needs at least 6 items, found 1" in problems
     assert "unknown field 'anwser'" in problems
 
 
 def test_bad_red_flag_pattern_names_its_line(kb_copy: Path) -> None:
     path = kb_copy / "red_flags.yaml"
-    _edit(path, "      - 'incontinen\\w*'", "      - 'incontinen(\\w*'")
-    line = _line_of(path, "incontinen(")
-    problems = _problems(kb_copy)
+    edit(path, "      - 'incontinen\\w*'", "      - 'incontinen(\\w*'")
+    line = line_of(path, "incontinen(")
+    problems = problems_of(kb_copy)
     assert any(p.startswith(f"{path}:{line}: invalid pattern: missing )") for p in problems)
 
 
 def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     # YAML 1.1 reads an unquoted `no` as false: a classic way to lose a stopword.
     path = kb_copy / "lexicon.yaml"
-    _edit(path, 'not, "no", nor,', "not, no, nor,")
-    assert any("'stopwords' items must be text" in p for p in _problems(kb_copy))
+    edit(path, 'not, "no", nor,', "not, no, nor,")
+    assert any("'stopwords' items must be text" in p for p in problems_of(kb_copy))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
 from bot.ladder import MAX_PLAN_CHARS, Ladder, plan_text
-from bot.validation import KnowledgeError
 from bot.volume import UsualVolume, format_volume, parse_volume
+from tests.knowledge_edits import assert_refused_at, edit, line_of, problems_of
 
 STAGE_IDS = (
     "gentle-movement",
@@ -170,25 +170,6 @@ def test_format_volume(volume: UsualVolume, text: str) -> None:
 # Broken ladder files: every mistake names ladder.yaml and the line to fix.
 
 
-def _problems(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(directory)
-    return caught.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
-
-
 # (old text, new text, the line to expect (found by this text after the edit), reason)
 BROKEN = [
     ("    min_days: 3\n", "    min_days: 0\n", "min_days: 0", "'min_days' must be a whole number"),
@@ -247,26 +228,19 @@ def test_broken_ladder_is_refused_with_file_and_line(
     kb_copy: Path, old: str, new: str, where: str, reason: str
 ) -> None:
     path = kb_copy / "ladder.yaml"
-    _edit(path, old, new)
-    text = path.read_text(encoding="utf-8")
-    expected_line = text[: text.index(where)].count("\n") + 1
-    problems = [p for p in _problems(kb_copy) if p.startswith(f"{path}:")]
-    assert any(p.startswith(f"{path}:{expected_line}: ") and reason in p for p in problems), (
-        expected_line,
-        problems,
-    )
+    assert_refused_at(path, old, new, where, reason)
 
 
 def test_missing_ladder_file_is_reported(kb_copy: Path) -> None:
     (kb_copy / "ladder.yaml").unlink()
-    problems = _problems(kb_copy)
+    problems = problems_of(kb_copy)
     assert any(p.startswith(f"{kb_copy / 'ladder.yaml'}:1: cannot read file") for p in problems)
 
 
 def test_every_ladder_mistake_is_reported_at_once(kb_copy: Path) -> None:
     path = kb_copy / "ladder.yaml"
-    _edit(path, "    min_days: 3\n", "    min_days: -1\n")
-    _edit(path, "  gap_days: 7", "  gap_days: 0")
-    problems = _problems(kb_copy)
-    assert f"{path}:{_line_of(path, 'min_days: -1')}:" in "\n".join(problems)
-    assert f"{path}:{_line_of(path, 'gap_days: 0')}:" in "\n".join(problems)
+    edit(path, "    min_days: 3\n", "    min_days: -1\n")
+    edit(path, "  gap_days: 7", "  gap_days: 0")
+    problems = problems_of(kb_copy)
+    assert f"{path}:{line_of(path, 'min_days: -1')}:" in "\n".join(problems)
+    assert f"{path}:{line_of(path, 'gap_days: 0')}:" in "\n".join(problems)

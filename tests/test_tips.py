@@ -10,7 +10,7 @@ import pytest
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.replies import DISCLAIMER
 from bot.tips import MAX_TIP_CHARS, Tip, next_tip, tip_text
-from bot.validation import KnowledgeError
+from tests.knowledge_edits import assert_refused_at, edit, problems_of
 
 DOSE = re.compile(r"\d\s*(mg|milligrams?)\b", re.IGNORECASE)
 
@@ -55,18 +55,6 @@ def test_tip_text_is_escaped_html_with_source_and_disclaimer() -> None:
 # Broken tips files: every mistake names tips.yaml and the line to fix.
 
 
-def _problems(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(directory)
-    return caught.value.problems
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 LONG_TEXT = "x" * (MAX_TIP_CHARS + 1)
 
 # (old text, new text, the line to expect (found by this text after the edit), reason)
@@ -107,23 +95,16 @@ def test_broken_tips_are_refused_with_file_and_line(
     kb_copy: Path, old: str, new: str, where: str, reason: str
 ) -> None:
     path = kb_copy / "tips.yaml"
-    _edit(path, old, new)
-    text = path.read_text(encoding="utf-8")
-    expected_line = text[: text.index(where)].count("\n") + 1
-    problems = [p for p in _problems(kb_copy) if p.startswith(f"{path}:")]
-    assert any(p.startswith(f"{path}:{expected_line}: ") and reason in p for p in problems), (
-        expected_line,
-        problems,
-    )
+    assert_refused_at(path, old, new, where, reason)
 
 
 def test_duplicate_id_names_the_first_line(kb_copy: Path) -> None:
     path = kb_copy / "tips.yaml"
-    _edit(path, "  - id: it-usually-passes\n", "  - id: keep-moving\n")
+    edit(path, "  - id: it-usually-passes\n", "  - id: keep-moving\n")
     lines = path.read_text(encoding="utf-8").splitlines()
     first, second = (n for n, line in enumerate(lines, 1) if line == "  - id: keep-moving")
     assert f"{path}:{second}: duplicate tip id 'keep-moving' (first on line {first})" in (
-        _problems(kb_copy)
+        problems_of(kb_copy)
     )
 
 
@@ -131,26 +112,26 @@ def test_duplicate_id_names_the_first_line(kb_copy: Path) -> None:
 def test_empty_tips_file_is_refused_at_line_one(kb_copy: Path, content: str) -> None:
     path = kb_copy / "tips.yaml"
     path.write_text(content, encoding="utf-8")
-    assert f"{path}:1: expected a mapping with a 'tips' list" in _problems(kb_copy)
+    assert f"{path}:1: expected a mapping with a 'tips' list" in problems_of(kb_copy)
 
 
 def test_too_few_tips_is_refused(kb_copy: Path) -> None:
     path = kb_copy / "tips.yaml"
     tips = "".join(f"  - {{id: tip-{n}, text: Walk first., source: de las Alas}}\n" for n in "abc")
     path.write_text(f"# three only\ntips:\n{tips}", encoding="utf-8")
-    assert f"{path}:2: 'tips' needs at least 7 tips, found 3" in _problems(kb_copy)
+    assert f"{path}:2: 'tips' needs at least 7 tips, found 3" in problems_of(kb_copy)
 
 
 def test_missing_tips_file_is_reported(kb_copy: Path) -> None:
     (kb_copy / "tips.yaml").unlink()
-    problems = _problems(kb_copy)
+    problems = problems_of(kb_copy)
     assert any(p.startswith(f"{kb_copy / 'tips.yaml'}:1: cannot read file") for p in problems)
 
 
 def test_every_tip_mistake_is_reported_at_once(kb_copy: Path) -> None:
     path = kb_copy / "tips.yaml"
-    _edit(path, "  - id: walk-first\n", "  - id: walk-first\n    tags: [walk]\n")
-    _edit(path, "  - id: hard-fall\n", "  - id: keep-moving\n")
-    problems = "\n".join(_problems(kb_copy))
+    edit(path, "  - id: walk-first\n", "  - id: walk-first\n    tags: [walk]\n")
+    edit(path, "  - id: hard-fall\n", "  - id: keep-moving\n")
+    problems = "\n".join(problems_of(kb_copy))
     assert "unknown field 'tags'" in problems
     assert "duplicate tip id 'keep-moving'" in problems
