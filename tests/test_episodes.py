@@ -6,30 +6,14 @@ import datetime as dt
 import itertools
 import json
 import stat
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from telegram.error import TimedOut
 
-from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher
 from bot.storage import SCHEMA_VERSION
-from tests.episode_driver import PROMPT, Clock, Harness, buttons
+from tests.episode_driver import PROMPT, Harness, buttons
 from tests.telegram_fakes import button_press, feed, my_chat_member
 
 ANA = 501
-START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in London
-
-
-@pytest.fixture
-async def bot(kb: KnowledgeBase, matcher: Matcher, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(kb, matcher, tmp_path / "runback.sqlite3", Clock(START), "Europe/London")
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def _episode(bot: Harness, chat_id: int = ANA) -> tuple[str, int, int]:

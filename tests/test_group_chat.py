@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.deep_links import PERSONAL_FLOWS
+from bot.handlers.personal import PERSONAL_COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from tests.episode_driver import Clock, Harness, buttons
@@ -123,17 +125,11 @@ async def test_the_same_question_within_ten_minutes_points_to_the_earlier_answer
                for m in _to_club(club)[-2:])  # fmt: skip
 
 
-PERSONAL = (
-    "plan",
-    "checkin",
-    "progress",
-    "settings",
-    "export",
-    "forget",
-    "pause",
-    "resume",
-    "stop",
-)
+PERSONAL = PERSONAL_FLOWS
+
+
+def test_every_personal_flow_has_its_private_command() -> None:
+    assert set(PERSONAL_COMMANDS) == set(PERSONAL_FLOWS)
 
 
 async def test_personal_commands_in_a_group_link_to_the_same_flow_in_private(

@@ -16,31 +16,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-
-from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher
 from tests.bot_api_server import BotApiServer
-from tests.episode_driver import PROMPT, Clock, Harness
+from tests.episode_driver import PROMPT, Harness
 from tests.telegram_fakes import TOKEN, message
 
 ANA = 501
-START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
 SECRET = "club-webhook-secret_0123456789"
-
-
-@pytest.fixture
-async def bot(kb: KnowledgeBase, matcher: Matcher, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(kb, matcher, tmp_path / "runback.sqlite3", Clock(START), "Europe/London")
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 def _bot_command(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
