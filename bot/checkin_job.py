@@ -13,12 +13,11 @@ import datetime as dt
 import logging
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot import episode_replies as say
@@ -27,12 +26,10 @@ from bot.handlers.flow import CHOICES, offered_choices
 from bot.records import Claim, User
 from bot.schedule import zone_or_utc
 from bot.services import Services, services_of
-from bot.telegram_replies import PreparedKeyboard, keyboard, retry_delay, send_reply
+from bot.telegram_replies import PreparedKeyboard, deliver, keyboard, send_reply
 
 JOB_NAME = "checkins:due"
 BATCH_SIZE = 1_000
-RETRY_AFTER_NETWORK_ERROR = dt.timedelta(minutes=5)
-_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
 logger = logging.getLogger(__name__)
 
 
@@ -139,26 +136,16 @@ class _Prompt:
 async def _deliver(
     services: Services, bot: Bot, claim: Claim, prompt: _Prompt, now: dt.datetime
 ) -> bool:
-    try:
-        if claim.pause:
-            await send_reply(bot, claim.chat_id, say.paused_for_silence())
-        else:
-            await bot.send_message(
-                claim.chat_id, prompt.html, parse_mode=ParseMode.HTML, reply_markup=prompt.markup
-            )
-    except Forbidden:
-        await services.db.mark_inactive(claim.chat_id)  # blocked, kicked or deactivated
-        return False
-    except RetryAfter as exc:
-        await services.db.release(claim, now + retry_delay(exc))
-        return False
-    except BadRequest as exc:
-        if any(gone in exc.message.lower() for gone in _GONE):
-            await services.db.mark_inactive(claim.chat_id)
-        else:
-            logger.warning("check-in prompt refused: %s", exc.message)
-        return False
-    except NetworkError:
-        await services.db.release(claim, now + RETRY_AFTER_NETWORK_ERROR)  # TimedOut included
-        return False
-    return True
+    sending: Awaitable[object]
+    if claim.pause:
+        sending = send_reply(bot, claim.chat_id, say.paused_for_silence())
+    else:
+        sending = bot.send_message(
+            claim.chat_id, prompt.html, parse_mode=ParseMode.HTML, reply_markup=prompt.markup
+        )
+    delivery = await deliver(sending)
+    if delivery.outcome == "gone":
+        await services.db.mark_inactive(claim.chat_id)
+    elif delivery.outcome == "retry":
+        await services.db.release(claim, now + delivery.retry_in)
+    return delivery.outcome == "sent"

@@ -8,24 +8,20 @@ in one day, and tips rotate without repeats until every one has been used.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.episodes import schedule_step
 from bot.records import Club
 from bot.schedule import zone_or_utc
 from bot.services import Services, services_of
-from bot.telegram_replies import retry_delay
+from bot.telegram_replies import deliver
 from bot.tips import next_tip, tip_text
 
 JOB_NAME = "club-tips:due"
 BATCH_SIZE = 200
-RETRY_LATER = dt.timedelta(minutes=5)
-logger = logging.getLogger(__name__)
 
 
 async def send_due_tips(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,22 +53,14 @@ async def _post_tip(services: Services, bot: Bot, club: Club, now: dt.datetime) 
     await db.claim_tip(
         club.chat_id, tip.id, step.local_date, step.next_due, new_round=tip.id in used
     )
-    try:
-        await bot.send_message(club.chat_id, tip_text(tip), parse_mode=ParseMode.HTML)
-    except Forbidden:
+    delivery = await deliver(
+        bot.send_message(club.chat_id, tip_text(tip), parse_mode=ParseMode.HTML)
+    )
+    if delivery.outcome == "gone":
         await db.drop_club(club.chat_id)  # removed from the group: nothing more is posted
-        return 0
-    except ChatMigrated as exc:
-        await db.move_club(club.chat_id, exc.new_chat_id)
-        await db.release_tip(exc.new_chat_id, tip.id, club.last_tip_date, now)
-        return 0
-    except RetryAfter as exc:
-        await db.release_tip(club.chat_id, tip.id, club.last_tip_date, now + retry_delay(exc))
-        return 0
-    except BadRequest as exc:
-        logger.warning("club tip refused: %s", exc.message)
-        return 0
-    except NetworkError:
-        await db.release_tip(club.chat_id, tip.id, club.last_tip_date, now + RETRY_LATER)
-        return 0
-    return 1
+    elif delivery.outcome == "moved" and delivery.new_chat_id is not None:
+        await db.move_club(club.chat_id, delivery.new_chat_id)
+        await db.release_tip(delivery.new_chat_id, tip.id, club.last_tip_date, now)
+    elif delivery.outcome == "retry":
+        await db.release_tip(club.chat_id, tip.id, club.last_tip_date, now + delivery.retry_in)
+    return int(delivery.outcome == "sent")

@@ -87,8 +87,10 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         words[index] in lexicon.animals and has_the_back(index) for index in owners
     ):
         return True  # "my dog has a bad back, can I still walk him?": whatever "I" asks
-    if not own_back and not _own_pain(words, lexicon) and any(
-        has_the_back(index) for index in owners
+    if (
+        not own_back
+        and not _own_pain(words, lexicon)
+        and any(has_the_back(index) for index in owners)
     ):
         return True  # "my club mate has sciatica, how can I support her?"
     if _FIRST_PERSON & set(words) or own_back:

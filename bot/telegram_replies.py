@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from telegram import (
     Bot,
@@ -15,7 +17,14 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.callback_data import encode
 from bot.message_split import split_message
@@ -81,12 +90,6 @@ async def send_reply(
     return sent
 
 
-def retry_delay(error: RetryAfter) -> dt.timedelta:
-    """Telegram's wait (a timedelta with PTB_TIMEDELTA on, see bot/__init__.py)."""
-    wait = error.retry_after
-    return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))
-
-
 async def acknowledge(query: CallbackQuery, notice: str | None = None) -> None:
     """Stop the button's spinner, best-effort: if Telegram fails here (a timeout, a
     query too old), the press itself must still be handled."""
@@ -94,3 +97,47 @@ async def acknowledge(query: CallbackQuery, notice: str | None = None) -> None:
         await query.answer(notice)
     except TelegramError as exc:
         logger.warning("could not answer a button press: %s", exc)
+
+
+def retry_delay(error: RetryAfter) -> dt.timedelta:
+    """Telegram's wait (a timedelta with PTB_TIMEDELTA on, see bot/__init__.py)."""
+    wait = error.retry_after
+    return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=float(wait))
+
+
+NETWORK_RETRY = dt.timedelta(minutes=5)
+# Telegram's ways of saying "this chat is gone: stop sending here".
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+Outcome = Literal["sent", "gone", "retry", "moved", "refused"]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a scheduled message fared, so each job decides what to do about it."""
+
+    outcome: Outcome
+    retry_in: dt.timedelta = dt.timedelta(0)  # for "retry": Telegram's wait, or ours
+    new_chat_id: int | None = None  # for "moved": the group became a supergroup
+
+
+async def deliver(sending: Awaitable[object]) -> Delivery:
+    """Send, translating Telegram's errors once for every job that posts on its own.
+
+    A TimedOut may still have been delivered; retrying it is the jobs' accepted risk.
+    """
+    try:
+        await sending
+    except Forbidden:
+        return Delivery("gone")  # blocked, kicked or deactivated
+    except ChatMigrated as exc:
+        return Delivery("moved", new_chat_id=exc.new_chat_id)
+    except RetryAfter as exc:
+        return Delivery("retry", retry_delay(exc))
+    except BadRequest as exc:
+        if any(gone in exc.message.lower() for gone in _GONE):
+            return Delivery("gone")
+        logger.warning("scheduled message refused: %s", exc.message)
+        return Delivery("refused")
+    except NetworkError:
+        return Delivery("retry", NETWORK_RETRY)  # TimedOut included
+    return Delivery("sent")
