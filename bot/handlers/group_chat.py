@@ -43,21 +43,15 @@ async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/ask <question> (or /ask@RunBackBot) in a group."""
-    message = update.message
-    if message is None:
-        return
-    question = " ".join(context.args or [])
-    if not question.strip():
-        await send_reply(context.bot, message.chat_id, say.ask_how(), message.message_id)
-        return
-    await answer_in_group(update, context, question)
+    """/ask <question> (or /ask@RunBackBot) in a group; a bare /ask is told how."""
+    await answer_in_group(update, context, " ".join(context.args or []))
 
 
 async def answer_in_group(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
 ) -> None:
-    """Warning signs always get an answer; the same question within minutes gets a pointer."""
+    """Warning signs always get an answer; the same question within minutes gets a pointer;
+    an empty one gets how to ask."""
     message, chat = update.message, update.effective_chat
     if message is None or chat is None:
         return
