@@ -8,7 +8,6 @@ half-loaded state: the bot refuses to start on an invalid knowledge base.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from bot.match_settings import MatchSettings, parse_match_settings
 from bot.red_flag_loading import parse_red_flags
 from bot.red_flags import RedFlags
 from bot.tips import Tip, parse_tips
-from bot.validation import FieldReader, KnowledgeError, Problems
+from bot.validation import FieldReader, KnowledgeError, Problems, read_entry
 from bot.yaml_lines import YamlProblem, line_of, load_yaml
 
 T = TypeVar("T")
@@ -76,7 +75,6 @@ _TOPIC_FIELDS = {
     "reviewed",
     "related",
 }
-_ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -113,17 +111,12 @@ class KnowledgeBase:
 
 
 def _parse_topic(path: Path, raw: Any, line: int, problems: Problems) -> Topic | None:
-    if not isinstance(raw, dict):
-        problems.add(path, line, "each topic must be a mapping with id, title, kind, ...")
-        return None
-    topic_id = raw.get("id")
-    what = f"topic '{topic_id}'" if isinstance(topic_id, str) else "topic"
-    fields = FieldReader(path, raw, problems, what)
     before = len(problems.messages)
-    fields.check_known(_TOPIC_FIELDS)
-    topic_id = fields.text("id")
-    if topic_id and not _ID_SHAPE.match(topic_id):
-        problems.add(path, line_of(raw, "id"), f"{what}: id must be lower-case-with-dashes")
+    entry = read_entry(path, raw, line, problems, "topic", _TOPIC_FIELDS)
+    if entry is None:
+        return None
+    fields, topic_id = entry
+    what = fields.what
     kind = raw.get("kind")
     if kind not in TOPIC_KINDS:
         problems.add(

@@ -7,19 +7,17 @@ into today's plan with concrete numbers.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.validation import FieldReader, Problems
+from bot.validation import FieldReader, Problems, read_entry
 from bot.volume import UsualVolume, format_volume, round_volume
 from bot.yaml_lines import line_of
 
 MAX_PAIN = 10
 MAX_PLAN_CHARS = 300
 MAX_NAME_CHARS = 30
-_ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _STAGE_FIELDS = {"id", "name", "plan", "min_days", "volume_fraction"}
 _RULE_FIELDS = {
     "good_pain_max": (0, MAX_PAIN),
@@ -88,16 +86,11 @@ def _integer(fields: FieldReader, key: str, low: int, high: int) -> int:
 
 
 def _parse_stage(path: Path, raw: Any, line: int, problems: Problems) -> Stage | None:
-    if not isinstance(raw, dict):
-        problems.add(path, line, "each stage must be a mapping with id, name, plan, min_days")
-        return None
-    stage_id = raw.get("id")
-    fields = FieldReader(path, raw, problems, f"stage '{stage_id}'")
     before = len(problems.messages)
-    fields.check_known(_STAGE_FIELDS)
-    stage_id = fields.text("id")
-    if stage_id and not _ID_SHAPE.match(stage_id):
-        problems.add(path, line_of(raw, "id"), f"{fields.what}: id must be lower-case-with-dashes")
+    entry = read_entry(path, raw, line, problems, "stage", _STAGE_FIELDS)
+    if entry is None:
+        return None
+    fields, stage_id = entry
     fraction = raw.get("volume_fraction")
     if fraction is not None and (
         isinstance(fraction, bool)

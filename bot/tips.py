@@ -7,18 +7,16 @@ module only decides which tip comes next and how it reads.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.validation import FieldReader, Problems
+from bot.validation import FieldReader, Problems, read_entry
 from bot.yaml_lines import line_of
 
 MIN_TIPS = 7  # a week without a repeat
 MAX_TIP_CHARS = 280
-_ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TIP_FIELDS = {"id", "text", "source"}
 
 
@@ -30,17 +28,11 @@ class Tip:
 
 
 def _parse_tip(path: Path, raw: Any, line: int, problems: Problems) -> Tip | None:
-    if not isinstance(raw, dict):
-        problems.add(path, line, "each tip must be a mapping with id, text and source")
-        return None
-    tip_id = raw.get("id")
-    what = f"tip '{tip_id}'" if isinstance(tip_id, str) else "tip"
-    fields = FieldReader(path, raw, problems, what)
     before = len(problems.messages)
-    fields.check_known(_TIP_FIELDS)
-    tip_id = fields.text("id")
-    if tip_id and not _ID_SHAPE.match(tip_id):
-        problems.add(path, line_of(raw, "id"), f"{what}: id must be lower-case-with-dashes")
+    entry = read_entry(path, raw, line, problems, "tip", _TIP_FIELDS)
+    if entry is None:
+        return None
+    fields, tip_id = entry
     tip = Tip(
         id=tip_id,
         text=fields.text("text", max_chars=MAX_TIP_CHARS),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.yaml_lines import line_of
+
+ID_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class KnowledgeError(Exception):
@@ -109,3 +112,23 @@ class FieldReader:
         else:
             self._report(key, f"'{key}' must be a date like 2026-11-25")
         return None
+
+
+def read_entry(
+    path: Path, raw: Any, line: int, problems: Problems, kind: str, allowed: set[str]
+) -> tuple[FieldReader, str] | None:
+    """One entry of a list (a topic, a stage, a tip): a mapping of known fields with a
+    lower-case-with-dashes `id`. Its reader and id, or None if it is not a mapping."""
+    if not isinstance(raw, dict):
+        expected = ", ".join(sorted(allowed))
+        problems.add(path, line, f"each {kind} must be a mapping ({expected})")
+        return None
+    raw_id = raw.get("id")
+    fields = FieldReader(
+        path, raw, problems, f"{kind} '{raw_id}'" if isinstance(raw_id, str) else kind
+    )
+    fields.check_known(allowed)
+    entry_id = fields.text("id")
+    if entry_id and not ID_SHAPE.match(entry_id):
+        problems.add(path, line_of(raw, "id"), f"{fields.what}: id must be lower-case-with-dashes")
+    return fields, entry_id
