@@ -92,9 +92,13 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Normalised, spelling-fixed words (before concepts and stemming)."""
+        return self.fixed(normalise(text).split())
+
+    def fixed(self, words: list[str]) -> list[str]:
+        """Normalised words with their spelling fixed ("ibuprofin" -> "ibuprofen")."""
         spellings = self._lexicon.spellings
         fixed: list[str] = []
-        for word in normalise(text).split():
+        for word in words:
             for part in spellings.get(word, word).split():
                 fixed.append(self.correct(part))
         return fixed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,27 @@ class Lexicon:
             | self.other_subjects
             | self.animals
         )
+
+    @cached_property
+    def scope_phrase_lengths(self) -> dict[str, int]:
+        """The longest scope phrase starting with each word: most words start none."""
+        lengths: dict[str, int] = {}
+        scope_lists = (
+            self.back_context,
+            self.pain_context,
+            self.surface_complaints,
+            self.other_body_parts,
+            self.other_complaints,
+        )
+        for phrase in frozenset().union(*scope_lists):
+            first, size = phrase.split()[0], len(phrase.split())
+            lengths[first] = max(size, lengths.get(first, 1))
+        return lengths
+
+    @cached_property
+    def idioms_longest_first(self) -> tuple[str, ...]:
+        """Back idioms, longest first in a fixed order: "back to back" before "back to"."""
+        return tuple(sorted(self.back_idioms, key=lambda phrase: (-len(phrase), phrase)))
 
 
 def _phrases(fields: FieldReader, key: str) -> frozenset[str]:

@@ -131,7 +131,10 @@ class Matcher:
         text = text[:MAX_CHARS_SCORED]
         screening = self._kb.red_flags.screen(text)
         red_flag, question = screening.hit, screening.question
-        sentences = [self._analyzer.words(sentence) for sentence in split_sentences(question)]
+        if screening.sentences is not None:  # read once, by the screen
+            sentences = [self._analyzer.fixed(plain.split()) for plain in screening.sentences]
+        else:
+            sentences = [self._analyzer.words(sentence) for sentence in split_sentences(question)]
         # Scope is read from the question: "no pain, no injuries, just unfit" has none.
         scope = assess_scope([word for words in sentences for word in words], self._kb.lexicon)
         # "no injuries, just unfit - how do I start running?": pain denied outright.
@@ -166,19 +169,15 @@ class Matcher:
     def _rank(self, pieces: list[list[str]], scope: Scope, denied_pain: bool) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best piece."""
         settings = self._settings
-        best: dict[str, float] = {}
-        for tokens in pieces:
-            for topic, score in self._index.score(tokens).items():
-                if topic == OUT_OF_SCOPE and scope.about_the_back:
-                    # The out-of-scope examples are about everything but the back.
-                    score *= settings.out_of_scope_back_discount
-                elif not scope.about_pain and topic in self._answer_topics:
-                    # Nothing says pain or injury: "is yoga good for flexibility".
-                    score *= settings.no_pain_discount
-                    if denied_pain:
-                        score *= settings.no_pain_discount
-                if score > best.get(topic, -1.0):
-                    best[topic] = score
+        best = self._index.score(pieces)
+        for topic, score in best.items():
+            if topic == OUT_OF_SCOPE and scope.about_the_back:
+                # The out-of-scope examples are about everything but the back.
+                best[topic] = score * settings.out_of_scope_back_discount
+            elif not scope.about_pain and topic in self._answer_topics:
+                # Nothing says pain or injury: "is yoga good for flexibility".
+                factor = settings.no_pain_discount
+                best[topic] = score * factor * factor if denied_pain else score * factor
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 

@@ -82,6 +82,9 @@ class Screening:
     hit: RedFlagHit | None
     question: str
     denials: tuple[str, ...] = ()  # the normalised clauses dropped as denials
+    # The question's sentences, normalised, when the question is the whole message
+    # (the screen has read it already; the matcher need not read it again).
+    sentences: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,7 @@ class RedFlags:
     @cached_property
     def _unconditional(self) -> list[tuple[Rule, LiteralCheck]]:
         """Checks with no literal requirement: their regex always runs."""
-        return [
-            (rule, check) for rule in self.rules for check in rule.checks if not check.literals
-        ]
+        return [(rule, check) for rule in self.rules for check in rule.checks if not check.key]
 
     def _mentioned(self, whole: str, present: frozenset[str]) -> list[Rule]:
         """Rules with a pattern matching somewhere (negated or not).
@@ -140,15 +141,18 @@ class RedFlags:
         about numbness or legs: when nothing is a live hit, clauses that only
         deny something ("no fever", "bladder fine") are dropped from the question.
         """
-        raw_clauses = split_clauses(text)
-        clauses = [_mark_uncertainty(c, self.negation) for c in _normalise_all(raw_clauses)]
+        by_sentence = _clauses_by_sentence(text)
+        raw_clauses = [clause for parts in by_sentence for clause in _clauses(parts)]
+        normalised = _normalise_all(raw_clauses)
+        sentences = _sentences(by_sentence, normalised)
+        clauses = [_mark_uncertainty(c, self.negation) for c in normalised]
         whole = " ".join(clauses)
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.
         present = self.finder.present(whole)
         mentioned = self._mentioned(whole, present)
         if not mentioned and _DENIAL_WORDS.isdisjoint(whole.split()):
-            return Screening(None, text)  # nothing flagged, nothing denied: no clause work
+            return Screening(None, text, (), sentences)  # nothing flagged or denied
         found = [self.finder.present(c) for c in clauses] if mentioned else []
         hits: list[RedFlagHit] = []
         for rule in mentioned:
@@ -165,14 +169,15 @@ class RedFlags:
                     hits.append(RedFlagHit(rule, phrase))
                     break
         if hits:
-            return Screening(min(hits, key=lambda hit: LEVELS.index(hit.level)), text)
+            most_urgent = min(hits, key=lambda hit: LEVELS.index(hit.level))
+            return Screening(most_urgent, text, (), sentences)
         denied = [
             _is_denial(plain, found[index] if found else frozenset(), mentioned)
             for index, plain in enumerate(clauses)
         ]
         kept = [raw for raw, is_denial in zip(raw_clauses, denied, strict=True) if not is_denial]
         if not kept or len(kept) == len(raw_clauses):
-            return Screening(None, text)
+            return Screening(None, text, (), sentences)
         denials = tuple(p for p, is_denial in zip(clauses, denied, strict=True) if is_denial)
         return Screening(None, ". ".join(kept), denials)
 
@@ -214,17 +219,43 @@ def _is_denial(plain: str, present: frozenset[str], mentioned: list[Rule]) -> bo
 
 
 _ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not really", "no no"})
-_CLAUSE_BREAK = re.compile(r",|\s-\s|\s\u2013\s|\s\u2014\s|\bbut\b|\bthough\b|\bhowever\b")
+_BREAK_WORDS = frozenset({"but", "though", "however"})
+# One group: split() then returns the breaks too, to rebuild each sentence.
+_CLAUSE_BREAK = re.compile(r"(,|\s-\s|\s\u2013\s|\s\u2014\s|\bbut\b|\bthough\b|\bhowever\b)")
 
 
 def split_clauses(text: str) -> list[str]:
     """Sentences, then commas, dashes and 'but': the scope a negation reaches."""
-    return [
-        clause
-        for sentence in split_sentences(text)
-        for clause in _CLAUSE_BREAK.split(sentence)
-        if clause.strip()
-    ]
+    return [clause for parts in _clauses_by_sentence(text) for clause in _clauses(parts)]
+
+
+def _clauses_by_sentence(text: str) -> list[list[str]]:
+    """Each sentence's parts: clauses at even positions, the breaks between them at odd ones."""
+    return [_CLAUSE_BREAK.split(sentence) for sentence in split_sentences(text)]
+
+
+def _clauses(parts: list[str]) -> list[str]:
+    return [clause for clause in parts[::2] if clause.strip()]
+
+
+def _sentences(by_sentence: list[list[str]], normalised: list[str]) -> tuple[str, ...]:
+    """normalise() of each sentence, put back together from its normalised clauses.
+
+    normalise() works word by word and clauses break between words, so this is
+    the same text; only the breaks that are words ("but") need putting back.
+    """
+    clauses = iter(normalised)
+    sentences: list[str] = []
+    for parts in by_sentence:
+        words: list[str] = []
+        for index, part in enumerate(parts):
+            if index % 2:
+                if part in _BREAK_WORDS:
+                    words.append(part)
+            elif part.strip():
+                words.append(next(clauses))
+        sentences.append(" ".join(word for word in words if word))
+    return tuple(sentences)
 
 
 def _mark_uncertainty(plain: str, negation: Negation) -> str:

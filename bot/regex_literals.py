@@ -11,6 +11,7 @@ the YAML, and anything the walk does not understand means "no pre-check".
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -23,6 +24,7 @@ except ImportError:  # pragma: no cover - other Python versions
     sre_constants = None
 
 Literals = frozenset[str]
+_VALUE = itemgetter(1)  # the literal of an (end, literal) Aho-Corasick hit
 
 
 def _best(candidates: list[Literals]) -> Literals | None:
@@ -32,60 +34,122 @@ def _best(candidates: list[Literals]) -> Literals | None:
     return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
-def _requirements(items: list[Any]) -> list[Literals]:
-    """Sets of strings such that every match of `items` contains one string of EACH set."""
+def _edge_after(items: list[Any], index: int, edge_at_end: bool) -> bool:
+    """Whether a word boundary or a space follows `items[index]` in every match."""
+    c = sre_constants
+    if index + 1 == len(items):
+        return edge_at_end
+    op, arg = items[index + 1]
+    return (op is c.AT and arg is c.AT_BOUNDARY) or (op is c.LITERAL and chr(arg) == " ")
+
+
+def _requirements(
+    items: list[Any], edge_before: bool = False, edge_after: bool = False
+) -> list[Literals]:
+    """Sets of strings such that every match of `items` contains one string of EACH set.
+
+    The text searched is normalised and padded (words between single spaces), so
+    a word boundary next to a letter is a space: `\\bed\\b` requires " ed ",
+    which past tenses do not contain. `edge_before`/`edge_after` say whether the
+    surrounding pattern puts a boundary or a space around `items`.
+    """
     c = sre_constants
     requirements: list[Literals] = []
     run = ""
+    edge = edge_before  # a word boundary (or a space) just before the next item
 
-    def close_run() -> None:
+    def close_run(bounded: bool) -> None:
         nonlocal run
+        if bounded and run[-1:].isalnum():
+            run += " "
         if run.strip():
-            requirements.append(frozenset({run.strip()}))
+            requirements.append(frozenset({run}))
         run = ""
 
-    for op, arg in items:
+    for index, (op, arg) in enumerate(items):
         if op is c.LITERAL:
-            run += chr(arg)
+            char = chr(arg)
+            if not run and edge and char.isalnum():
+                run = " "
+            run += char
+            edge = char == " "
             continue
-        close_run()
+        if op is c.AT and arg is c.AT_BOUNDARY:
+            edge = True  # zero-width: the run goes on
+            continue
+        close_run(edge)
+        after = _edge_after(items, index, edge_after)
         if op is c.SUBPATTERN:
-            requirements += _requirements(list(arg[-1]))
+            requirements += _requirements(list(arg[-1]), edge, after)
         elif op is c.BRANCH:
-            alternatives = [_best(_requirements(list(branch))) for branch in arg[1]]
+            alternatives = [_best(_requirements(list(b), edge, after)) for b in arg[1]]
             if all(alternatives):
                 requirements.append(frozenset().union(*alternatives))  # type: ignore[arg-type]
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
             requirements += _requirements(list(arg[2]))
-    close_run()
+        edge = False
+    close_run(edge or edge_after)
     return requirements
 
 
+def _alternatives(parsed: list[Any]) -> list[list[Any]]:
+    """The top-level alternatives of `\\b(?:a|b|c)\\b` (as patterns), or the whole pattern."""
+    c = sre_constants
+    boundary = (c.AT, c.AT_BOUNDARY)
+    inner = parsed[1:-1] if len(parsed) > 2 and parsed[0] == boundary == parsed[-1] else None
+    if inner is not None and len(inner) == 1 and inner[0][0] is c.SUBPATTERN:
+        inner = list(inner[0][1][-1])
+    if inner is not None and len(inner) == 1 and inner[0][0] is c.BRANCH:
+        return [[boundary, *branch, boundary] for branch in inner[0][1][1]]
+    return [parsed]
+
+
+def _selective(strings: Literals) -> bool:
+    """Worth checking: "s" or "e " is in nearly every text, so it would only cost time."""
+    return all(len(s.strip()) >= 2 or (s[:1] == s[-1:] == " ") for s in strings)
+
+
 class LiteralCheck:
-    """A pattern's requirements: it can only match text containing one string of each set."""
+    """A pattern's requirements, per top-level alternative.
+
+    The pattern can only match text that, for at least one alternative, has one
+    string of each of that alternative's sets.
+    """
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self.requirements: tuple[Literals, ...] = ()
+        self.options: tuple[tuple[Literals, ...], ...] = ((),)
         if sre_parser is not None:
             try:
                 parsed = list(sre_parser.parse(pattern.pattern, pattern.flags))
-                self.requirements = tuple(_requirements(parsed))
+                self.options = tuple(
+                    tuple(strings for strings in _requirements(branch) if _selective(strings))
+                    for branch in _alternatives(parsed)
+                )
             except Exception:  # an unparsable pattern just loses its pre-check
-                self.requirements = ()
+                self.options = ((),)
+        self._key = self._find_key()
 
     def may_match(self, present: frozenset[str]) -> bool:
         """False only if the pattern cannot match text containing just `present` literals."""
-        return all(not options.isdisjoint(present) for options in self.requirements)
+        if self._key and self._key.isdisjoint(present):
+            return False  # the quick test, enough for most patterns
+        return any(
+            all(not strings.isdisjoint(present) for strings in option) for option in self.options
+        )
 
     @property
     def literals(self) -> frozenset[str]:
-        return frozenset().union(*self.requirements)
+        return frozenset().union(*(strings for option in self.options for strings in option))
 
     @property
     def key(self) -> Literals:
-        """The most selective requirement: index a check by it and few checks are looked at."""
-        return _best(list(self.requirements)) or frozenset()
+        """Every match contains one of these (empty: no pre-check): index the check by them."""
+        return self._key
+
+    def _find_key(self) -> Literals:
+        best = [_best(list(option)) for option in self.options]
+        return frozenset().union(*best) if all(best) else frozenset()  # type: ignore[arg-type]
 
 
 class LiteralFinder:
@@ -100,6 +164,7 @@ class LiteralFinder:
         self._empty = not literals
 
     def present(self, text: str) -> frozenset[str]:
+        """The literals in normalised `text` (padded, so edge spaces count)."""
         if self._empty:
             return frozenset()
-        return frozenset(literal for _, literal in self._automaton.iter(text))
+        return frozenset(map(_VALUE, self._automaton.iter(f" {text} ")))

@@ -46,20 +46,25 @@ class Scope:
     outside: bool  # another body part or complaint, or someone else's back
 
 
-def _phrases(words: list[str]) -> set[str]:
-    """Every run of one to three words, to look up multi-word lexicon phrases."""
-    return {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}
+def _phrases(words: list[str], lengths: dict[str, int]) -> set[str]:
+    """Every run of one to three words that could be a scope phrase (`lengths`: by first word)."""
+    found: set[str] = set()
+    for index, word in enumerate(words):
+        for size in range(1, min(lengths.get(word, 0), 3) + 1):
+            found.add(" ".join(words[index : index + size]))
+    return found
 
 
-def _without_idioms(words: list[str], idioms: frozenset[str]) -> list[str]:
+def _without_idioms(words: list[str], idioms: tuple[str, ...]) -> list[str]:
     """Words with the "back" of idioms like "back to back" or "get back to" blanked out.
 
-    Only "back" goes: in "the back of my heel" the heel still counts.
+    Only "back" goes: in "the back of my heel" the heel still counts. `idioms`
+    come longest first, so a message always gets the same answer.
     """
     text = f" {' '.join(words)} "
-    # Longest first, in a fixed order: "back to back" before "back to", whatever the
-    # set's (hash-seeded) iteration order, so a message always gets the same answer.
-    for idiom in sorted(idioms, key=lambda phrase: (-len(phrase), phrase)):
+    if "back" not in text:
+        return words  # nothing to blank out
+    for idiom in idioms:
         if f" {idiom} " in text:
             text = text.replace(f" {idiom} ", f" {idiom.replace('back', '_')} ")
     return text.split()
@@ -115,7 +120,9 @@ def _own_pain(words: list[str], lexicon: Lexicon) -> bool:
 
 def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
     """What the message is about, from its normalised, spelling-fixed words."""
-    phrases = _phrases(_without_idioms(words, lexicon.back_idioms))
+    phrases = _phrases(
+        _without_idioms(words, lexicon.idioms_longest_first), lexicon.scope_phrase_lengths
+    )
     about_the_back = bool(phrases & lexicon.back_context)
     about_pain = about_the_back or bool(phrases & lexicon.pain_context)
     if phrases & lexicon.surface_complaints:

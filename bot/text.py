@@ -92,19 +92,21 @@ def normalise(text: str) -> str:
     or more times in a row is kept twice ("sooo" -> "soo", "feeeel" -> "feel").
     """
     plain = _REPEATS.sub(r"\1\1", _strip_marks(text).casefold().translate(_APOSTROPHES))
-    words: list[str] = []
-    for word in _WORD_WITH_APOSTROPHE.findall(plain):
-        expansion = _CONTRACTIONS.get(word)
-        if expansion is not None:
-            words.append(expansion)
-        elif "'" in word:
-            stem, _, suffix = word.partition("'")
-            words.append(
-                stem if suffix in {"s", "d", "ll", "ve", "re", "m", "t"} else stem + suffix
-            )
-        else:
-            words.append(word)
-    return " ".join(words)
+    words = _WORD_WITH_APOSTROPHE.findall(plain)
+    if "'" not in plain:  # the common case, as one comprehension
+        return " ".join([_CONTRACTIONS.get(word, word) for word in words])
+    return " ".join([_expand(word) for word in words])
+
+
+def _expand(word: str) -> str:
+    """ "can't" -> "can not", "runner's" -> "runner", "o'clock" -> "oclock"."""
+    expansion = _CONTRACTIONS.get(word)
+    if expansion is not None:
+        return expansion
+    if "'" not in word:
+        return word
+    stem, _, suffix = word.partition("'")
+    return stem if suffix in {"s", "d", "ll", "ve", "re", "m", "t"} else stem + suffix
 
 
 def split_sentences(text: str) -> list[str]:

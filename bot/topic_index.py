@@ -22,7 +22,6 @@ from rapidfuzz import fuzz, process
 
 from bot.match_settings import MatchSettings
 
-_IntArray = npt.NDArray[np.intp]
 _FloatArray = npt.NDArray[np.float64]
 
 
@@ -52,7 +51,8 @@ class TopicIndex:
         sizes: list[int] = []
         for number, documents in enumerate(tokenised.values()):
             kept = [doc for doc in documents if doc]
-            self._documents.append([self._joined(doc) for doc in kept])
+            # Distinct strings only: the best similarity is the same, found sooner.
+            self._documents.append(list(dict.fromkeys(self._joined(doc) for doc in kept)))
             sizes.append(len(kept))
             for token, count in Counter(t for doc in kept for t in set(doc)).items():
                 counts[token][number] = count
@@ -64,16 +64,20 @@ class TopicIndex:
             token: math.log(1 + topic_count / len(topics)) for token, topics in counts.items()
         }
         self._unknown_idf = math.log(1 + topic_count) * settings.unknown_word_weight
-        # Per posting, both kinds of evidence are fixed: work them out once.
+        # Per posting, both kinds of evidence are fixed: work them out once, as one
+        # (3, n) array per token so a message's postings join in one concatenate.
         # A token in one of fifteen questions is weaker evidence than a keyword
-        # every phrasing shares; three uses count as full evidence.
-        self._postings: dict[str, tuple[_IntArray, _FloatArray, _FloatArray]] = {}
+        # every phrasing shares; three uses count as full evidence. Coverage
+        # weights are IDF-scaled here; `score` divides by the message's total.
+        self._postings: dict[str, _FloatArray] = {}
         for token, topics in counts.items():
             uses = np.array(list(topics.values()), dtype=float)
-            self._postings[token] = (
-                np.array(list(topics), dtype=np.intp),
-                0.6 + 0.4 * np.minimum(1.0, uses / 3),
-                np.log((uses + alpha) / alpha),
+            self._postings[token] = np.stack(
+                (
+                    np.array(list(topics), dtype=float),
+                    (0.6 + 0.4 * np.minimum(1.0, uses / 3)) * self._idf[token],
+                    np.log((uses + alpha) / alpha),
+                )
             )
 
     def information(self, tokens: list[str]) -> float:
@@ -83,35 +87,50 @@ class TopicIndex:
     def _joined(self, tokens: list[str]) -> str:
         return " ".join(sorted(tokens) if self._presort else tokens)
 
-    def score(self, tokens: list[str]) -> dict[str, float]:
-        """0-100 score of each candidate topic for one piece's distinct content tokens."""
-        known = [token for token in tokens if token in self._postings]
-        if not known:
+    def score(self, pieces: Sequence[list[str]]) -> dict[str, float]:
+        """0-100 score of each candidate topic: its best over the pieces of a message.
+
+        Each piece is a list of distinct content tokens. The pieces are scored
+        together, one row each, so a long message costs one pass of array work.
+        """
+        known = [[token for token in piece if token in self._postings] for piece in pieces]
+        rows = [row for row, tokens in enumerate(known) if tokens]
+        if not rows:
             return {}
         settings = self._settings
         topic_count = len(self._topics)
-        total = sum(self._idf.get(token, self._unknown_idf) for token in tokens)
-        postings = [(self._postings[token], self._idf[token] / total) for token in known]
-        where = np.concatenate([topics for (topics, _, _), _ in postings])
-        shares = np.concatenate([strength * share for (_, strength, _), share in postings])
+        postings = [self._postings[token] for row in rows for token in known[row]]
+        joined = np.concatenate(postings, axis=1)
+        # Row r's topics are numbered from r * topic_count: one bincount fills every row.
+        row_lengths = [sum(self._postings[token].shape[1] for token in known[row]) for row in rows]
+        row_starts = np.repeat(np.arange(len(rows)) * topic_count, row_lengths)
+        where = joined[0].astype(np.intp) + row_starts
+        shape = (len(rows), topic_count)
         # Word coverage: the IDF-weighted share of the message's tokens a topic uses.
-        coverage = np.bincount(where, weights=shares, minlength=topic_count)
-        bonuses = np.concatenate([bonus for (_, _, bonus), _ in postings])
-        presence = np.bincount(where, weights=bonuses, minlength=topic_count)
+        totals = np.array(
+            [sum(self._idf.get(t, self._unknown_idf) for t in pieces[row]) for row in rows]
+        )
+        coverage = np.bincount(where, weights=joined[1], minlength=shape[0] * shape[1])
+        coverage = coverage.reshape(shape) / totals[:, np.newaxis]
+        presence = np.bincount(where, weights=joined[2], minlength=shape[0] * shape[1])
         # Naive Bayes under a uniform prior: log P(tokens | topic) is the absent
         # baseline for every known token plus each present token's bonus.
-        log_likelihood = len(known) * self._absent + presence
-        posterior = np.exp(log_likelihood - log_likelihood.max())
-        posterior /= posterior.sum()
+        counts = np.array([len(known[row]) for row in rows], dtype=float)
+        log_likelihood = counts[:, np.newaxis] * self._absent + presence.reshape(shape)
+        posterior = np.exp(log_likelihood - log_likelihood.max(axis=1, keepdims=True))
+        posterior /= posterior.sum(axis=1, keepdims=True)
         blend = settings.bayes_weight * posterior + settings.word_weight * coverage
-        found = np.flatnonzero(coverage)
-        candidates = found[np.argsort(-blend[found], kind="stable")[: settings.candidate_topics]]
-        query = self._joined(tokens)
         sentence_weight = 1 - settings.bayes_weight - settings.word_weight
         scores: dict[str, float] = {}
-        for number in candidates.tolist():
-            best = process.extractOne(query, self._documents[number], scorer=self._scorer)
-            similarity = float(best[1]) if best is not None else 0.0
-            topic = self._topics[number]
-            scores[topic] = 100 * float(blend[number]) + sentence_weight * similarity
+        for index, row in enumerate(rows):
+            found = np.flatnonzero(coverage[index])
+            ranked = np.argsort(-blend[index, found], kind="stable")
+            query = self._joined(pieces[row])
+            for number in found[ranked[: settings.candidate_topics]].tolist():
+                best = process.extractOne(query, self._documents[number], scorer=self._scorer)
+                similarity = float(best[1]) if best is not None else 0.0
+                score = 100 * float(blend[index, number]) + sentence_weight * similarity
+                topic = self._topics[number]
+                if score > scores.get(topic, -1.0):
+                    scores[topic] = score
         return scores

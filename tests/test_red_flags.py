@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from bot.red_flags import _normalise_all
-from bot.text import normalise
+from bot.text import normalise, split_sentences
 
 EMERGENCY = [
     "I can't feel it when I wipe",
@@ -84,3 +84,17 @@ def test_emergency_outranks_soon_in_one_message(matcher: Matcher) -> None:
 @given(st.lists(st.text(max_size=40) | st.just("zzclausebreakzz"), max_size=8))
 def test_clauses_normalised_together_equal_one_by_one(raw: list[str]) -> None:
     assert _normalise_all(raw) == [normalise(clause) for clause in raw]
+
+
+_PIECES = st.sampled_from(
+    [", ", " - ", " but ", " though ", "However", ". ", "!? ", "\n", "can't ", "I'm "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=15) | _PIECES, max_size=12).map("".join))
+def test_the_screen_reads_each_sentence_as_normalise_would(kb: KnowledgeBase, text: str) -> None:
+    """The matcher reuses the screen's reading of the sentences: it must be the same text."""
+    sentences = kb.red_flags.screen(text).sentences
+    if sentences is not None:
+        assert list(sentences) == [normalise(sentence) for sentence in split_sentences(text)]
