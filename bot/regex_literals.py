@@ -134,9 +134,13 @@ class LiteralCheck:
         """False only if the pattern cannot match text containing just `present` literals."""
         if self._key and self._key.isdisjoint(present):
             return False  # the quick test, enough for most patterns
-        return any(
-            all(not strings.isdisjoint(present) for strings in option) for option in self.options
-        )
+        for option in self.options:  # plain loops: this runs dozens of times a message
+            for strings in option:
+                if strings.isdisjoint(present):
+                    break
+            else:
+                return True
+        return False
 
     @property
     def literals(self) -> frozenset[str]:
