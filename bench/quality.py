@@ -29,6 +29,7 @@ RED_FLAG_PROBE4 = DATA / "red_flag_probe4.yaml"  # euphemisms, other languages, 
 RED_FLAG_PROBE5 = DATA / "red_flag_probe5.yaml"  # terse, formal, teen, non-native, clinical
 RED_FLAG_PROBE6 = DATA / "red_flag_probe6.yaml"  # told as a story, typos, hedged side remarks
 RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and weakening legs
+RED_FLAG_PROBE8 = DATA / "red_flag_probe8.yaml"  # every flag, in effects noticed, slang and asides
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
@@ -131,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE5,
             RED_FLAG_PROBE6,
             RED_FLAG_PROBE7,
+            RED_FLAG_PROBE8,
             OOS_PROBE,
             OOS_PROBE2,
             OOS_PROBE3,

@@ -22,6 +22,7 @@ from bench.quality import (
     RED_FLAG_PROBE5,
     RED_FLAG_PROBE6,
     RED_FLAG_PROBE7,
+    RED_FLAG_PROBE8,
     evaluate,
     load_examples,
 )
@@ -70,14 +71,17 @@ def test_denials_and_near_misses_are_rarely_alarms(matcher: Matcher, path: Path)
 
 
 @pytest.mark.parametrize(
-    "path", [RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7], ids=lambda p: p.name
+    "path",
+    [RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, RED_FLAG_PROBE8],
+    ids=lambda p: p.name,
 )
 def test_warning_signs_described_without_their_names_are_mostly_caught(
     matcher: Matcher, path: Path
 ) -> None:
     # "it's like wiping through a thick glove", "sitting on a cushion of air": the hardest
     # wordings; the floor keeps them from slipping while the rules grow (probe3 95.5%,
-    # probe6 95.8% and probe7 98.3% when their floors were set).
+    # probe6 95.8%, probe7 98.3% and probe8 99.3% when their floors were set; probe8
+    # was 83.7% on first reading).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= 110
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]
