@@ -68,6 +68,7 @@ CONCURRENT_UPDATES = 64
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     services = services_of(application.bot_data)
     await services.open_database()
+    services.matcher.match("hello")  # its one-off set-up now, not on a runner's first message
     await application.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
     jobs = application.job_queue
