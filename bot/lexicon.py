@@ -18,6 +18,7 @@ _FIELDS = {
     "other_body_parts",
     "other_complaints",
     "surface_complaints",
+    "study_and_work",
     "back_context",
     "back_idioms",
     "pain_context",
@@ -44,6 +45,7 @@ class Lexicon:
     animals: frozenset[str] = frozenset()  # a pet's back is never the runner's
     # Pain in general, denied outright ("no injuries at all") means no pain question.
     general_pain_words: frozenset[str] = frozenset()
+    study_and_work: frozenset[str] = frozenset()  # outside unless the runner's own pain
 
     def all_phrases(self) -> frozenset[str]:
         """Every phrase of the scope lists: words the spelling fixer must know as words."""
@@ -51,6 +53,7 @@ class Lexicon:
             self.other_body_parts
             | self.other_complaints
             | self.surface_complaints
+            | self.study_and_work
             | self.back_context
             | self.back_idioms
             | self.pain_context
@@ -66,6 +69,7 @@ class Lexicon:
             self.back_context,
             self.pain_context,
             self.surface_complaints,
+            self.study_and_work,
             self.other_body_parts,
             self.other_complaints,
         )
@@ -138,4 +142,5 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         other_subjects=_phrases(fields, "other_subjects"),
         animals=_phrases(fields, "animals"),
         general_pain_words=_phrases(fields, "general_pain_words"),
+        study_and_work=_phrases(fields, "study_and_work"),
     )

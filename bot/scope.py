@@ -37,6 +37,10 @@ _THEIR_BACK = ("his back", "her back", "its back")
 _FIRST_PERSON = frozenset({"i", "me", "myself"})
 _OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 6
+# "my dad says lie flat for a week": someone else's advice, asked about by the runner.
+_REPORTING_VERBS = frozenset(
+    {"says", "said", "reckons", "thinks", "told", "tells", "swears", "insists", "recommends"}
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,12 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         return True  # "my club mate has sciatica, how can I support her?"
     if _FIRST_PERSON & set(words) or own_back:
         return False  # the runner talks about themself: "my aunt swears by it ... should I?"
-    if any(index and words[index - 1] == "my" for index in owners):
+    if any(
+        index
+        and words[index - 1] == "my"
+        and not _REPORTING_VERBS & set(words[index + 1 : index + 2])
+        for index in owners
+    ):
         return True  # "should my runners do core on easy days?": asking for others
     return any(has_the_back(index) for index in owners) or any(
         f" {phrase} " in text for phrase in _THEIR_BACK
@@ -126,7 +135,9 @@ def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
     about_the_back = bool(phrases & lexicon.back_context)
     about_pain = about_the_back or bool(phrases & lexicon.pain_context)
     if phrases & lexicon.surface_complaints:
-        outside = True  # "sunburnt my back", "for my physio exam": not back pain
+        outside = True  # "sunburnt my back": not back pain
+    elif phrases & lexicon.study_and_work and not _own_pain(words, lexicon):
+        outside = True  # "for my physio exam", but not "exam season and my back is in bits"
     elif _someone_elses(words, lexicon):
         outside = True
     elif not about_the_back:

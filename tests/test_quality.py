@@ -14,6 +14,7 @@ import pytest
 
 from bench.quality import (
     GENERALISATION,
+    GENERALISATION2,
     LABELLED,
     RED_FLAG_PROBE,
     RED_FLAG_PROBE2,
@@ -45,6 +46,15 @@ def test_quality_floors(matcher: Matcher) -> None:
     assert report.accuracy >= 0.90, report.misses
     assert report.recall == 1.0, [m for m in report.misses if m.startswith("red-flags")]
     assert report.abstention >= 0.90, [m for m in report.misses if m.startswith("None")]
+
+
+def test_wordings_from_a_writer_who_saw_only_the_topic_list(matcher: Matcher) -> None:
+    # generalisation2: 86.0% / 87.5% on first reading, 87.7% / 88.9% now; this floor
+    # keeps later changes from trading it away for the sets they were tuned on.
+    report = evaluate(matcher.match, load_examples(GENERALISATION2))
+    assert report.in_scope >= 300
+    assert report.accuracy >= 0.86, report.misses
+    assert report.abstention >= 0.86, [m for m in report.misses if m.startswith("None")]
 
 
 @pytest.mark.parametrize(
