@@ -287,8 +287,9 @@ _FAILING = frozenset(
     {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
     | {"mine", "trying", "just"}
 )
-# "I can not pass water", "could not lift my foot": inability is the symptom.
-_INABILITY = re.compile(r"\b(can|could|cannot) not\b")
+# "I can not pass water", "could not lift my foot", "I have no been able tae tell":
+# inability is the symptom.
+_INABILITY = re.compile(r"\b((can|could|cannot) not|(not|no|never) been able)\b")
 _COPULAS = frozenset({"is", "are", "was", "were", "am", "be", "been", "feel", "feels", "felt"})
 
 
@@ -322,7 +323,15 @@ def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
     if _negated_inside(plain[start:end].split()):
         return True
     before = _INABILITY.sub("unable", plain[:start]).split()[-negation.window :]
-    # Only a cue right after the symptom describes it ("bladder fine"); further
-    # on it usually describes something else ("a fever, otherwise fine").
-    after = plain[end:].split()[:2]
-    return _contains_cue(before, negation.before) or _contains_cue(after, negation.after)
+    # Only a cue right after the symptom describes it ("bladder fine", "saddle area
+    # feels completely normal"); further on it usually describes something else
+    # ("a fever, otherwise fine"). "Is numbness down there normal?" asks, not denies.
+    following = plain[end:].split()
+    after = following[: 3 if following[:1] and following[0] in _COPULAS else 2]
+    asking = plain.split()[:1] in ([word] for word in _QUESTION_OPENERS)
+    return _contains_cue(before, negation.before) or (
+        not asking and _contains_cue(after, negation.after)
+    )
+
+
+_QUESTION_OPENERS = ("is", "are", "does", "do", "can", "could", "should", "would", "will")

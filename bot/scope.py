@@ -33,7 +33,9 @@ _OWNER_VERBS = frozenset(
     }
 )
 _BACK_WORDS = frozenset({"back", "pain", "sciatica", "disc", "spasms", "spine"})
-_THEIR_BACK = ("his back", "her back", "its back")
+_THEIR_BACK = ("his back", "her back", "its back", "his spine", "her spine")
+# "my dad's MRI", "my patient's lumbar x-ray": a scan or a back that belongs to them.
+_THEIRS = frozenset({"back", "spine", "lumbar", "mri", "scan", "x", "xray", "disc", "sciatica"})
 _FIRST_PERSON = frozenset({"i", "me", "myself"})
 _OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 6
@@ -96,6 +98,11 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         words[index] in lexicon.animals and has_the_back(index) for index in owners
     ):
         return True  # "my dog has a bad back, can I still walk him?": whatever "I" asks
+    if not own_back and any(
+        index and words[index - 1] == "my" and _possessed(words[index + 1 : index + 4])
+        for index in owners
+    ):
+        return True  # "my patient's lumbar x-ray shows degeneration, how do I explain it?"
     if (
         not own_back
         and not _own_pain(words, lexicon)
@@ -114,6 +121,19 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     return any(has_the_back(index) for index in owners) or any(
         f" {phrase} " in text for phrase in _THEIR_BACK
     )
+
+
+def _possessed(following: list[str]) -> bool:
+    """ "[my dad]'s spine", "[my patient]'s lumbar x-ray": their back or scan, straight after.
+
+    A verb first ("my neighbour had back surgery") is a story, left to the checks above.
+    """
+    for word in following:
+        if word in _THEIRS:
+            return True
+        if word in _OWNER_VERBS:
+            return False
+    return False
 
 
 def _own_pain(words: list[str], lexicon: Lexicon) -> bool:

@@ -16,6 +16,10 @@ from bench.quality import (
     GENERALISATION,
     GENERALISATION2,
     LABELLED,
+    OOS_PROBE,
+    OOS_PROBE2,
+    OOS_PROBE3,
+    OOS_PROBE4,
     RED_FLAG_PROBE,
     RED_FLAG_PROBE2,
     RED_FLAG_PROBE3,
@@ -24,6 +28,7 @@ from bench.quality import (
     RED_FLAG_PROBE6,
     RED_FLAG_PROBE7,
     RED_FLAG_PROBE8,
+    RED_FLAG_PROBE9,
     evaluate,
     load_examples,
 )
@@ -82,7 +87,7 @@ def test_denials_and_near_misses_are_rarely_alarms(matcher: Matcher, path: Path)
 
 @pytest.mark.parametrize(
     "path",
-    [RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, RED_FLAG_PROBE8],
+    [RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, RED_FLAG_PROBE8, RED_FLAG_PROBE9],
     ids=lambda p: p.name,
 )
 def test_warning_signs_described_without_their_names_are_mostly_caught(
@@ -90,8 +95,19 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
 ) -> None:
     # "it's like wiping through a thick glove", "sitting on a cushion of air": the hardest
     # wordings; the floor keeps them from slipping while the rules grow (probe3 95.5%,
-    # probe6 95.8%, probe7 98.3% and probe8 99.3% when their floors were set; probe8
-    # was 83.7% on first reading).
+    # probe6 95.8%, probe7 98.3%, probe8 99.3% and probe9 100% when their floors were
+    # set; probe8 was 83.7% and probe9 68.9% on first reading).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= 110
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]
+
+
+@pytest.mark.parametrize(
+    "path", [OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4], ids=lambda p: p.name
+)
+def test_look_alike_out_of_scope_messages_are_not_answered(matcher: Matcher, path: Path) -> None:
+    # Knees, shoes, other people's backs, "back-to-back long runs": 96.4%, 94.5%, 92.0%
+    # and 88.9% abstained when this floor was set (oos_probe4 86.7% on first reading).
+    report = evaluate(matcher.match, load_examples(path))
+    assert report.out_of_scope >= 150
+    assert report.abstention >= 0.88, [m for m in report.misses if m.startswith("None")]
