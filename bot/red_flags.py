@@ -221,7 +221,7 @@ def _is_denial(plain: str, present: frozenset[str], mentioned: list[Rule]) -> bo
 _ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not really", "no no"})
 _BREAK_WORDS = frozenset({"but", "though", "however"})
 # One group: split() then returns the breaks too, to rebuild each sentence.
-_CLAUSE_BREAK = re.compile(r"(,|\s-\s|\s\u2013\s|\s\u2014\s|\bbut\b|\bthough\b|\bhowever\b)")
+_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|\b(?:but|though|however)\b)")
 
 
 def split_clauses(text: str) -> list[str]:

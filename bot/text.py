@@ -63,7 +63,10 @@ _APOSTROPHES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
 )
 _WORD_WITH_APOSTROPHE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_REPEATS = re.compile(r"([^\W\d_])\1\1+")
+# The same two on lower-cased ASCII, where a letter is [a-z] and a word character [a-z0-9].
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
+_ASCII_REPEATS = re.compile(r"([a-z])\1\1+")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s+(?:but|also|and also|plus|btw|anyway)\s+")
 
 
@@ -91,11 +94,21 @@ def normalise(text: str) -> str:
     knowledge base); emoji and punctuation become spaces; a letter typed three
     or more times in a row is kept twice ("sooo" -> "soo", "feeeel" -> "feel").
     """
-    plain = _REPEATS.sub(r"\1\1", _strip_marks(text).casefold().translate(_APOSTROPHES))
-    words = _WORD_WITH_APOSTROPHE.findall(plain)
-    if "'" not in plain:  # the common case, as one comprehension
+    cased = _strip_marks(text).casefold().translate(_APOSTROPHES)
+    words = _words(cased)
+    if "'" not in cased:  # the common case, as one comprehension
         return " ".join([_CONTRACTIONS.get(word, word) for word in words])
     return " ".join([_expand(word) for word in words])
+
+
+def _words(cased: str) -> list[str]:
+    """Words of lower-cased text, a letter typed 3+ times kept twice ("sooo" -> "soo").
+
+    ASCII text, nearly every message, takes simpler patterns that match the same.
+    """
+    if cased.isascii():
+        return _ASCII_WORD.findall(_ASCII_REPEATS.sub(r"\1\1", cased))
+    return _WORD_WITH_APOSTROPHE.findall(_REPEATS.sub(r"\1\1", cased))
 
 
 def _expand(word: str) -> str:

@@ -1,0 +1,32 @@
+"""Normalisation: what every message becomes before matching and red-flag rules."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import text
+from bot.text import normalise
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("Sooo SORE!!!", "soo sore"),
+        ("can't run, I'm stiff", "can not run i am stiff"),
+        ("runner\u2019s back", "runner back"),
+        ("Caf\u00e9 au lait \U0001f605", "cafe au lait"),
+        ("zero\u200bwidth", "zerowidth"),
+        ("feeeel 3000m", "feel 3000m"),
+    ],
+)
+def test_normalise(typed: str, plain: str) -> None:
+    assert normalise(typed) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)).map(str.casefold))
+def test_the_ascii_shortcut_finds_the_same_words(cased: str) -> None:
+    general = text._WORD_WITH_APOSTROPHE.findall(text._REPEATS.sub(r"\1\1", cased))
+    assert text._words(cased) == general
