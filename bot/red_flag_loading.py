@@ -28,10 +28,13 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         problems.add(path, line, "each red-flag rule must be a mapping")
         return None
     fields = FieldReader(path, raw, problems, f"red-flag rule '{raw.get('id')}'")
-    fields.check_known({"id", "level", "says", "patterns", "scope", "others_cancel"})
+    fields.check_known({"id", "level", "says", "patterns", "scope", "others_cancel", "negatable"})
     others_cancel = raw.get("others_cancel", False)
     if not isinstance(others_cancel, bool):
         problems.add(path, line_of(raw, "others_cancel"), "others_cancel must be true or false")
+    negatable = raw.get("negatable", True)
+    if not isinstance(negatable, bool):
+        problems.add(path, line_of(raw, "negatable"), "negatable must be true or false")
     scope = raw.get("scope", "clause")
     if scope not in {"clause", "message"}:
         problems.add(path, line_of(raw, "scope"), "scope must be 'clause' or 'message'")
@@ -55,6 +58,7 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         patterns,
         whole_message=scope == "message",
         others_cancel=others_cancel is True,
+        negatable=negatable is not False,
     )
 
 

@@ -36,6 +36,8 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     whole_message: bool = False  # match across sentences, not clause by clause
     others_cancel: bool = False  # "my grandad had cancer": someone else's history is no hit
+    # False when a "no" nearby is part of the sign: "never had back pain, I'm 55".
+    negatable: bool = True
 
     @cached_property
     def checks(self) -> tuple[LiteralCheck, ...]:
@@ -268,7 +270,7 @@ def _first_live_hit(
 ) -> str | None:
     for pattern in rule.candidates(present):
         for found in pattern.finditer(plain):
-            if _is_negated(plain, found.start(), found.end(), negation):
+            if rule.negatable and _is_negated(plain, found.start(), found.end(), negation):
                 continue
             if not (rule.others_cancel and _about_someone_else(plain[: found.start()], negation)):
                 return found.group(0)
@@ -285,7 +287,7 @@ _BARE_NEGATIONS = frozenset({"not", "no", "never"})
 # (to lose weight), "it was not just wind": a failing body, not a denial.
 _FAILING = frozenset(
     {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
-    | {"mine", "trying", "just"}
+    | {"mine", "trying", "just", "standing", "rising"}
 )
 # "I can not pass water", "could not lift my foot", "I have no been able tae tell":
 # inability is the symptom.

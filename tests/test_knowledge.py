@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.knowledge import MAX_ANSWER_CHARS, REQUIRED_TOPIC_IDS, KnowledgeBase
-from tests.knowledge_edits import edit, line_of, problems_of
+from tests.knowledge_edits import assert_refused_at, edit, line_of, problems_of
 
 DOSE = re.compile(r"\b\d+\s?(mg|milligrams?|tablets?|pills?|times a day)\b", re.IGNORECASE)
 
@@ -103,3 +103,14 @@ def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     path = kb_copy / "lexicon.yaml"
     edit(path, 'not, "no", nor,', "not, no, nor,")
     assert any("'stopwords' items must be text" in p for p in problems_of(kb_copy))
+
+
+def test_a_rule_switch_that_is_not_true_or_false_names_its_line(kb_copy: Path) -> None:
+    path = kb_copy / "red_flags.yaml"
+    assert_refused_at(
+        path,
+        "    negatable: false",
+        "    negatable: sometimes",
+        "negatable: sometimes",
+        "negatable must be true or false",
+    )
