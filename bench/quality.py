@@ -36,6 +36,7 @@ RED_FLAG_PROBE9 = DATA / "red_flag_probe9.yaml"  # buried mid-story, minimised, 
 RED_FLAG_PROBE10 = DATA / "red_flag_probe10.yaml"  # short texts, medical words, languages
 RED_FLAG_PROBE11 = DATA / "red_flag_probe11.yaml"  # "can X cause Y?", lists, euphemisms
 RED_FLAG_PROBE12 = DATA / "red_flag_probe12.yaml"  # afterthoughts, routines, similes, change
+RED_FLAG_PROBE13 = DATA / "red_flag_probe13.yaml"  # check-in replies, logs, misspelt key words
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE10,
             RED_FLAG_PROBE11,
             RED_FLAG_PROBE12,
+            RED_FLAG_PROBE13,
             OOS_PROBE,
             OOS_PROBE2,
             OOS_PROBE3,

@@ -8,33 +8,14 @@ up as the one concept token that the nsaids topic was written with.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 import snowballstemmer
-from english_words import get_english_words_set
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.lexicon import Lexicon
+from bot.spelling import MAX_CACHED, closest, english_words
 from bot.text import normalise
 
 CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never collide with words
-_MAX_CORRECTIONS_CACHED = 50_000
-
-
-@cache
-def _english_words() -> frozenset[str]:
-    """GCIDE's ~115,000 English words, lower-cased (loaded once, from the installed package)."""
-    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
-
-
-def _max_edits(length: int) -> int:
-    """Typos (OSA edits) a misspelling may have to be snapped to a known word."""
-    if length < 4:
-        return 0  # too short: "ta", "pt", "gp" are words, not typos
-    if length < 8:
-        return 1  # "phisio", "sciatia", "setle"; but "throat" is not "that"
-    return 2  # "ibuprofin", "chiropracter", "accupunture"
 
 
 class Analyzer:
@@ -63,30 +44,21 @@ class Analyzer:
         stem = self._stems.get(word)
         if stem is None:
             stem = str(self._stemmer.stemWord(word))
-            if len(self._stems) < _MAX_CORRECTIONS_CACHED:
+            if len(self._stems) < MAX_CACHED:
                 self._stems[word] = stem
         return stem
 
     def correct(self, word: str) -> str:
         """The known word a misspelling was meant to be, or the word itself."""
-        if word in self._known or not word.isalpha() or word in _english_words():
+        if word in self._known or not word.isalpha() or word in english_words():
             return word
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        fixed = word
         single = "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
-        if single in self._known:
-            fixed = single  # "soo" (from "sooo") -> "so"
-        else:
-            edits = _max_edits(len(word))
-            if edits:
-                best = process.extractOne(
-                    word, self._known_list, scorer=OSA.distance, score_cutoff=edits
-                )
-                if best is not None:
-                    fixed = best[0]
-        if len(self._corrections) < _MAX_CORRECTIONS_CACHED:
+        # "soo" (from "sooo") -> "so"; else the nearest known word within a typo or two
+        fixed = single if single in self._known else closest(word, self._known_list) or word
+        if len(self._corrections) < MAX_CACHED:
             self._corrections[word] = fixed
         return fixed
 

@@ -103,7 +103,8 @@ def parse_red_flags(path: Path, data: Any, problems: Problems) -> RedFlags:
     if not isinstance(data, dict):
         problems.add(path, line_of(data), "expected a mapping with levels, negation and rules")
         return empty
-    FieldReader(path, data, problems, "red flags").check_known({"levels", "negation", "rules"})
+    fields = FieldReader(path, data, problems, "red flags")
+    fields.check_known({"levels", "negation", "rules", "spelling"})
     levels = _parse_levels(path, data.get("levels"), problems)
     negation = _parse_negation(path, data.get("negation"), problems)
     raw_rules = data.get("rules")
@@ -120,4 +121,5 @@ def parse_red_flags(path: Path, data: Any, problems: Problems) -> RedFlags:
                 problems.add(path, line_of(raw_rules, index), f"duplicate rule id '{rule.id}'")
             seen.add(rule.id)
             rules.append(rule)
-    return RedFlags(levels, tuple(rules), negation)
+    spelling = tuple(normalise(word) for word in fields.texts("spelling", required=False))
+    return RedFlags(levels, tuple(rules), negation, spelling)

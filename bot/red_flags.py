@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Literal
 
 from bot.regex_literals import LiteralCheck, LiteralFinder
+from bot.spelling import Speller
 from bot.text import normalise, split_sentences
 
 Level = Literal["emergency", "soon"]
@@ -94,6 +95,13 @@ class RedFlags:
     levels: dict[Level, LevelAdvice]
     rules: tuple[Rule, ...]
     negation: Negation
+    # Key words of the rules that runners misspell ("temperture", "errection"):
+    # a typo of one of them is read as the word before the rules run.
+    spelling: tuple[str, ...] = ()
+
+    @cached_property
+    def speller(self) -> Speller:
+        return Speller(self.spelling)
 
     @cached_property
     def finder(self) -> LiteralFinder:
@@ -147,7 +155,8 @@ class RedFlags:
         raw_clauses = [clause for parts in by_sentence for clause in _clauses(parts)]
         normalised = _normalise_all(raw_clauses)
         sentences = _sentences(by_sentence, normalised)
-        clauses = [_mark_uncertainty(c, self.negation) for c in normalised]
+        speller = self.speller
+        clauses = [_mark_uncertainty(speller.fix(c), self.negation) for c in normalised]
         whole = " ".join(clauses)
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.

@@ -114,3 +114,14 @@ def test_a_rule_switch_that_is_not_true_or_false_names_its_line(kb_copy: Path) -
         "negatable: sometimes",
         "negatable must be true or false",
     )
+
+
+def test_a_spelling_word_that_is_not_text_names_its_line(kb_copy: Path) -> None:
+    path = kb_copy / "red_flags.yaml"
+    assert_refused_at(
+        path,
+        "spelling: [bladder,",
+        "spelling: [42,",
+        "spelling: [42,",
+        "'spelling' items must be text",
+    )

@@ -98,3 +98,26 @@ def test_the_screen_reads_each_sentence_as_normalise_would(kb: KnowledgeBase, te
     sentences = kb.red_flags.screen(text).sentences
     if sentences is not None:
         assert list(sentences) == [normalise(sentence) for sentence in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("temperture", "temperature"),
+        ("errection", "erection"),
+        ("numm", "numb"),
+        ("wieght", "weight"),
+        ("hills", "hills"),  # an English word, even though "chills" is one letter away
+        ("steroid", "steroid"),  # an inflection, not a typo: the rules say which they mean
+        ("parkrun", "parkrun"),
+    ],
+)
+def test_misspelt_key_words_are_read_as_meant(kb: KnowledgeBase, typed: str, read: str) -> None:
+    assert kb.red_flags.speller.correct(typed) == read
+
+
+def test_a_misspelt_warning_sign_still_gets_the_urgent_answer(matcher: Matcher) -> None:
+    match = matcher.match("temperture's been up and down all week and my back is killing me")
+    assert match.kind == "urgent"
+    assert matcher.match("had prostate cancor 5 years back, now my back hurts").kind == "urgent"
+    assert matcher.match("my legs ache after the hills, heat or ice?").kind != "urgent"
