@@ -62,17 +62,20 @@ class Speller:
         self._corrections: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
-        if word in self._known or not word.isalpha() or is_english(word):
-            return word
         fixed = self._corrections.get(word)
-        if fixed is None:
-            fixed = closest(word, self._vocabulary) or word
-            if fixed.startswith(word) or word.startswith(fixed):
-                fixed = word  # "steroid" is no typo of "steroids": the rules say which they mean
-            if len(self._corrections) < MAX_CACHED:
-                self._corrections[word] = fixed
+        if fixed is not None:
+            return fixed
+        fixed = word
+        if word not in self._known and word.isalpha() and not is_english(word):
+            nearest = closest(word, self._vocabulary)
+            # "steroid" is no typo of "steroids": the rules say which they mean.
+            if nearest and not (nearest.startswith(word) or word.startswith(nearest)):
+                fixed = nearest
+        if len(self._corrections) < MAX_CACHED:
+            self._corrections[word] = fixed  # every word, so the next message only looks up
         return fixed
 
     def fix(self, text: str) -> str:
         """Normalised `text` with misspelt key words corrected ("numm" -> "numb")."""
-        return " ".join([self.correct(word) for word in text.split()])
+        seen = self._corrections
+        return " ".join([seen.get(word) or self.correct(word) for word in text.split()])
