@@ -21,15 +21,16 @@ CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never colli
 class Analyzer:
     """Turns text into matching tokens using the lexicon and a known vocabulary."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary_texts: Iterable[str]) -> None:
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[list[str]]) -> None:
+        """`vocabulary`: the knowledge base's texts as normalised words (known, never "fixed")."""
         self._lexicon = lexicon
         self._stemmer = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}  # the Snowball stemmer is pure Python: cache it
         known: set[str] = set(lexicon.stopwords) | set(lexicon.spellings.values())
         for phrase in [*lexicon.concepts, *lexicon.all_phrases()]:
             known.update(phrase.split())
-        for text in vocabulary_texts:
-            known.update(normalise(text).split())
+        for words in vocabulary:
+            known.update(words)
         self._known = known
         self._known_list = sorted(word for word in known if word.isalpha() and len(word) >= 3)
         self._corrections: dict[str, str] = {}

@@ -21,7 +21,7 @@ from bot.lexicon import Lexicon
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
 from bot.scope import Scope, assess_scope
-from bot.text import split_sentences
+from bot.text import normalise, split_sentences
 from bot.topic_index import TopicIndex
 
 MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
@@ -107,20 +107,24 @@ class Matcher:
             for topic in kb.topics.values()
         }
         texts_by_topic[OUT_OF_SCOPE] = list(kb.out_of_scope)
-        self._analyzer = Analyzer(
-            kb.lexicon, (text for texts in texts_by_topic.values() for text in texts)
-        )
+        # Each text normalised once: for the known vocabulary and for its tokens.
+        plain = {
+            text: normalise(text).split() for texts in texts_by_topic.values() for text in texts
+        }
+        self._analyzer = Analyzer(kb.lexicon, plain.values())
         self._answer_topics = frozenset(t.id for t in kb.topics.values() if t.kind == "answer")
         self._index = TopicIndex(
             {
-                topic: [self._content(text) for text in texts]
+                topic: [self._content(plain[text]) for text in texts]
                 for topic, texts in texts_by_topic.items()
             },
             self._settings,
         )
 
-    def _content(self, text: str) -> list[str]:
-        return [t for t in self._analyzer.tokens(text) if self._analyzer.is_content(t)]
+    def _content(self, words: list[str]) -> list[str]:
+        analyzer = self._analyzer
+        tokens = analyzer.tokens_from_words(analyzer.fixed(words))
+        return [t for t in tokens if analyzer.is_content(t)]
 
     def match(self, text: str) -> Match:
         """Red flags first, then the best topic, a "did you mean", or a fallback."""
