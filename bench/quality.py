@@ -37,6 +37,7 @@ RED_FLAG_PROBE10 = DATA / "red_flag_probe10.yaml"  # short texts, medical words,
 RED_FLAG_PROBE11 = DATA / "red_flag_probe11.yaml"  # "can X cause Y?", lists, euphemisms
 RED_FLAG_PROBE12 = DATA / "red_flag_probe12.yaml"  # afterthoughts, routines, similes, change
 RED_FLAG_PROBE13 = DATA / "red_flag_probe13.yaml"  # check-in replies, logs, misspelt key words
+RED_FLAG_PROBE14 = DATA / "red_flag_probe14.yaml"  # plain, typical wording: what was noticed
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE11,
             RED_FLAG_PROBE12,
             RED_FLAG_PROBE13,
+            RED_FLAG_PROBE14,
             OOS_PROBE,
             OOS_PROBE2,
             OOS_PROBE3,
