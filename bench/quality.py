@@ -39,6 +39,7 @@ RED_FLAG_PROBE12 = DATA / "red_flag_probe12.yaml"  # afterthoughts, routines, si
 RED_FLAG_PROBE13 = DATA / "red_flag_probe13.yaml"  # check-in replies, logs, misspelt key words
 RED_FLAG_PROBE14 = DATA / "red_flag_probe14.yaml"  # plain, typical wording: what was noticed
 RED_FLAG_PROBE15 = DATA / "red_flag_probe15.yaml"  # plain wording again, a second writer
+RED_FLAG_PROBE16 = DATA / "red_flag_probe16.yaml"  # plain wording, a third writer
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
@@ -151,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE13,
             RED_FLAG_PROBE14,
             RED_FLAG_PROBE15,
+            RED_FLAG_PROBE16,
             OOS_PROBE,
             OOS_PROBE2,
             OOS_PROBE3,

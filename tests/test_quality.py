@@ -35,6 +35,7 @@ from bench.quality import (
     RED_FLAG_PROBE13,
     RED_FLAG_PROBE14,
     RED_FLAG_PROBE15,
+    RED_FLAG_PROBE16,
     evaluate,
     load_examples,
 )
@@ -105,6 +106,7 @@ def test_denials_and_near_misses_are_rarely_alarms(matcher: Matcher, path: Path)
         RED_FLAG_PROBE13,
         RED_FLAG_PROBE14,
         RED_FLAG_PROBE15,
+        RED_FLAG_PROBE16,
     ],
     ids=lambda p: p.name,
 )
@@ -114,9 +116,10 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # "it's like wiping through a thick glove", "sitting on a cushion of air": the hardest
     # wordings; the floor keeps them from slipping while the rules grow (probe3 95.5%,
     # probe6 95.8%, probe7 98.3%, probe8 99.3%, probe9 100%, probe10 and probe11 99.3%,
-    # probe12 99.2%, probe13 96.7%, probe14 and probe15 100% when their floors were set;
-    # on first reading probe8 was 83.7%, probe9 68.9%, probe10 81.3%, probe11 79.9%,
-    # probe12 85.8%, probe13 80.8%, probe14 77.3%, probe15 91.7%).
+    # probe12 99.2%, probe13 96.7%, probe14 and probe15 100%, probe16 99.2% when their
+    # floors were set; on first reading probe8 was 83.7%, probe9 68.9%, probe10 81.3%,
+    # probe11 79.9%, probe12 85.8%, probe13 80.8%, probe14 77.3%, probe15 91.7%,
+    # probe16 85.1%).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= 110
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]
