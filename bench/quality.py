@@ -31,20 +31,19 @@ RED_FLAG_PROBE4 = DATA / "red_flag_probe4.yaml"  # euphemisms, other languages, 
 RED_FLAG_PROBE5 = DATA / "red_flag_probe5.yaml"  # terse, formal, teen, non-native, clinical
 RED_FLAG_PROBE6 = DATA / "red_flag_probe6.yaml"  # told as a story, typos, hedged side remarks
 RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and weakening legs
-RED_FLAG_PROBE8 = DATA / "red_flag_probe8.yaml"  # every flag, in effects noticed, slang and asides
-RED_FLAG_PROBE9 = DATA / "red_flag_probe9.yaml"  # buried mid-story, minimised, regional English
-RED_FLAG_PROBE10 = DATA / "red_flag_probe10.yaml"  # short texts, medical words, languages
-RED_FLAG_PROBE11 = DATA / "red_flag_probe11.yaml"  # "can X cause Y?", lists, euphemisms
-RED_FLAG_PROBE12 = DATA / "red_flag_probe12.yaml"  # afterthoughts, routines, similes, change
-RED_FLAG_PROBE13 = DATA / "red_flag_probe13.yaml"  # check-in replies, logs, misspelt key words
-RED_FLAG_PROBE14 = DATA / "red_flag_probe14.yaml"  # plain, typical wording: what was noticed
-RED_FLAG_PROBE15 = DATA / "red_flag_probe15.yaml"  # plain wording again, a second writer
-RED_FLAG_PROBE16 = DATA / "red_flag_probe16.yaml"  # plain wording, a third writer
+# Probes 8-16, each by a helper who never saw the rules: every flag by its effects (8);
+# buried mid-story, regional English (9); short texts, other languages (10); "can X
+# cause Y?", lists, euphemisms (11); afterthoughts, similes (12); check-in replies and
+# misspellings (13); plain, typical wording by three writers (14-16).
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 17))
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
 OOS_PROBE4 = DATA / "oos_probe4.yaml"  # same treatments for other body parts, others' scans
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
+# Warning signs described rather than named: the tests hold each at 95% recall or more.
+DESCRIBED_SIGN_PROBES = (RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, *LATER_RED_FLAG_PROBES)
+OOS_PROBES = (OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4)
 
 
 @dataclass(frozen=True)
@@ -144,19 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE5,
             RED_FLAG_PROBE6,
             RED_FLAG_PROBE7,
-            RED_FLAG_PROBE8,
-            RED_FLAG_PROBE9,
-            RED_FLAG_PROBE10,
-            RED_FLAG_PROBE11,
-            RED_FLAG_PROBE12,
-            RED_FLAG_PROBE13,
-            RED_FLAG_PROBE14,
-            RED_FLAG_PROBE15,
-            RED_FLAG_PROBE16,
-            OOS_PROBE,
-            OOS_PROBE2,
-            OOS_PROBE3,
-            OOS_PROBE4,
+            *LATER_RED_FLAG_PROBES,
+            *OOS_PROBES,
             UNSEEN,
         ],
     )

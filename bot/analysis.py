@@ -34,11 +34,7 @@ class Analyzer:
         self._known = known
         self._known_list = sorted(word for word in known if word.isalpha() and len(word) >= 3)
         self._corrections: dict[str, str] = {}
-        # The longest synonym phrase starting with each word: most words start none.
-        self._phrase_lengths: dict[str, int] = {}
-        for phrase in lexicon.concepts:
-            first, length = phrase.split()[0], len(phrase.split())
-            self._phrase_lengths[first] = max(length, self._phrase_lengths.get(first, 1))
+        self._phrase_lengths = lexicon.concept_phrase_lengths
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
 
     def _stem(self, word: str) -> str:

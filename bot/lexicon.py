@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -62,26 +63,37 @@ class Lexicon:
         )
 
     @cached_property
+    def concept_phrase_lengths(self) -> dict[str, int]:
+        """The longest synonym phrase starting with each word: most words start none."""
+        return longest_phrase_by_first_word(self.concepts)
+
+    @cached_property
     def scope_phrase_lengths(self) -> dict[str, int]:
         """The longest scope phrase starting with each word: most words start none."""
-        lengths: dict[str, int] = {}
-        scope_lists = (
-            self.back_context,
-            self.pain_context,
-            self.surface_complaints,
-            self.study_and_work,
-            self.other_body_parts,
-            self.other_complaints,
+        return longest_phrase_by_first_word(
+            frozenset().union(
+                self.back_context,
+                self.pain_context,
+                self.surface_complaints,
+                self.study_and_work,
+                self.other_body_parts,
+                self.other_complaints,
+            )
         )
-        for phrase in frozenset().union(*scope_lists):
-            first, size = phrase.split()[0], len(phrase.split())
-            lengths[first] = max(size, lengths.get(first, 1))
-        return lengths
 
     @cached_property
     def idioms_longest_first(self) -> tuple[str, ...]:
         """Back idioms, longest first in a fixed order: "back to back" before "back to"."""
         return tuple(sorted(self.back_idioms, key=lambda phrase: (-len(phrase), phrase)))
+
+
+def longest_phrase_by_first_word(phrases: Iterable[str]) -> dict[str, int]:
+    """Word -> length in words of the longest phrase starting with it (phrases non-empty)."""
+    lengths: dict[str, int] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        lengths[words[0]] = max(len(words), lengths.get(words[0], 1))
+    return lengths
 
 
 def _phrases(fields: FieldReader, key: str) -> frozenset[str]:

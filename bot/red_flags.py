@@ -339,10 +339,12 @@ def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
     # ("a fever, otherwise fine"). "Is numbness down there normal?" asks, not denies.
     following = plain[end:].split()
     after = following[: 3 if following[:1] and following[0] in _COPULAS else 2]
-    asking = plain.split()[:1] in ([word] for word in _QUESTION_OPENERS)
+    asking = plain.split(" ", 1)[0] in _QUESTION_OPENERS
     return _contains_cue(before, negation.before) or (
         not asking and _contains_cue(after, negation.after)
     )
 
 
-_QUESTION_OPENERS = ("is", "are", "does", "do", "can", "could", "should", "would", "will")
+_QUESTION_OPENERS = frozenset(
+    {"is", "are", "does", "do", "can", "could", "should", "would", "will"}
+)

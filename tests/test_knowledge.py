@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.knowledge import MAX_ANSWER_CHARS, REQUIRED_TOPIC_IDS, KnowledgeBase
 from tests.knowledge_edits import assert_refused_at, edit, line_of, problems_of
 
@@ -105,23 +107,14 @@ def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     assert any("'stopwords' items must be text" in p for p in problems_of(kb_copy))
 
 
-def test_a_rule_switch_that_is_not_true_or_false_names_its_line(kb_copy: Path) -> None:
-    path = kb_copy / "red_flags.yaml"
-    assert_refused_at(
-        path,
-        "    negatable: false",
-        "    negatable: sometimes",
-        "negatable: sometimes",
-        "negatable must be true or false",
-    )
-
-
-def test_a_spelling_word_that_is_not_text_names_its_line(kb_copy: Path) -> None:
-    path = kb_copy / "red_flags.yaml"
-    assert_refused_at(
-        path,
-        "spelling: [bladder,",
-        "spelling: [42,",
-        "spelling: [42,",
-        "'spelling' items must be text",
-    )
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        ("    negatable: false", "    negatable: sometimes", "negatable must be true or false"),
+        ("spelling: [bladder,", "spelling: [42,", "'spelling' items must be text"),
+    ],
+)
+def test_a_bad_red_flag_setting_names_its_line(
+    kb_copy: Path, old: str, new: str, reason: str
+) -> None:
+    assert_refused_at(kb_copy / "red_flags.yaml", old, new, new.strip(), reason)

@@ -13,29 +13,16 @@ from pathlib import Path
 import pytest
 
 from bench.quality import (
+    DESCRIBED_SIGN_PROBES,
     GENERALISATION,
     GENERALISATION2,
     LABELLED,
-    OOS_PROBE,
-    OOS_PROBE2,
-    OOS_PROBE3,
-    OOS_PROBE4,
+    OOS_PROBES,
     RED_FLAG_PROBE,
     RED_FLAG_PROBE2,
     RED_FLAG_PROBE3,
     RED_FLAG_PROBE4,
     RED_FLAG_PROBE5,
-    RED_FLAG_PROBE6,
-    RED_FLAG_PROBE7,
-    RED_FLAG_PROBE8,
-    RED_FLAG_PROBE9,
-    RED_FLAG_PROBE10,
-    RED_FLAG_PROBE11,
-    RED_FLAG_PROBE12,
-    RED_FLAG_PROBE13,
-    RED_FLAG_PROBE14,
-    RED_FLAG_PROBE15,
-    RED_FLAG_PROBE16,
     evaluate,
     load_examples,
 )
@@ -92,24 +79,7 @@ def test_denials_and_near_misses_are_rarely_alarms(matcher: Matcher, path: Path)
     assert len(alarmed) <= 0.08 * len(calm), alarmed
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        RED_FLAG_PROBE3,
-        RED_FLAG_PROBE6,
-        RED_FLAG_PROBE7,
-        RED_FLAG_PROBE8,
-        RED_FLAG_PROBE9,
-        RED_FLAG_PROBE10,
-        RED_FLAG_PROBE11,
-        RED_FLAG_PROBE12,
-        RED_FLAG_PROBE13,
-        RED_FLAG_PROBE14,
-        RED_FLAG_PROBE15,
-        RED_FLAG_PROBE16,
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", DESCRIBED_SIGN_PROBES, ids=lambda p: p.name)
 def test_warning_signs_described_without_their_names_are_mostly_caught(
     matcher: Matcher, path: Path
 ) -> None:
@@ -125,9 +95,7 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]
 
 
-@pytest.mark.parametrize(
-    "path", [OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", OOS_PROBES, ids=lambda p: p.name)
 def test_look_alike_out_of_scope_messages_are_not_answered(matcher: Matcher, path: Path) -> None:
     # Knees, shoes, other people's backs, "back-to-back long runs": 96.4%, 94.5%, 92.0%
     # and 88.9% abstained when this floor was set (oos_probe4 86.7% on first reading).
