@@ -8,20 +8,21 @@ refuses a file written by a newer RunBack.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.records import CheckIn, Claim, Club, ClubStats, Episode, NewCheckIn, User
 from bot.volume import UsualVolume, VolumeUnit
+
+T = TypeVar("T")
+Statements = Sequence[tuple[str, Sequence[Any]]]
 
 _MIGRATIONS: tuple[str, ...] = (
     """
@@ -237,15 +238,31 @@ def _create_private_file(path: Path) -> None:
             companion.chmod(0o600)
 
 
+def _in_transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(db)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return result
+
+
+def _execute_all(db: sqlite3.Connection, statements: Statements) -> int:
+    """Run each statement in order; the rows the last one changed."""
+    changed = 0
+    for sql, params in statements:
+        changed = db.execute(sql, params).rowcount
+    return changed
+
+
 class Database:
     """The bot's storage: intention-revealing methods over one aiosqlite connection."""
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
-        # One connection is shared by every handler: a lock keeps their
-        # transactions from interleaving (SQLite has no nested transactions).
-        self._lock = asyncio.Lock()
         self.transactions = 0  # committed write transactions, for the load benchmark
 
     @classmethod
@@ -303,30 +320,25 @@ class Database:
         row = await self._row(sql, params)
         return row[0] if row is not None else None
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
-            self.transactions += 1
+    async def _transact(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` as one write transaction, in a single job on SQLite's thread.
+
+        One job, not a round trip per statement: a transaction then never holds
+        SQLite's write lock while it waits for a turn of a busy event loop (a
+        writer in another process would sleep in SQLite's busy handler, up to
+        100 ms a try), and jobs on the one thread can never interleave.
+        aiosqlite has no public call for this; `_execute` and `_conn` are what
+        its own `backup()` and `iterdump()` use (pinned in pyproject.toml).
+        """
+        result: T = await self._db._execute(  # type: ignore[no-untyped-call]
+            _in_transaction, self._db._conn, work
+        )
+        self.transactions += 1
+        return result
 
     async def _write(self, *statements: tuple[str, Sequence[Any]]) -> int:
         """Run statements as one transaction; the rows the last one changed."""
-        if len(statements) == 1:  # one statement is its own transaction: one round trip
-            async with self._lock:
-                cursor = await self._db.execute(*statements[0])
-                self.transactions += 1
-                return cursor.rowcount
-        changed = 0
-        async with self._transaction() as db:
-            for sql, params in statements:
-                changed = (await db.execute(sql, params)).rowcount
-        return changed
+        return await self._transact(lambda db: _execute_all(db, statements))
 
     # Users and the question each is being asked ---------------------------------
 
@@ -455,34 +467,45 @@ class Database:
         now: dt.datetime,
     ) -> Episode:
         """The episode, its first check-in (today's pain) and the schedule, in one go."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
+
+        def work(db: sqlite3.Connection) -> None:
+            episode_id = db.execute(
                 "INSERT INTO episodes (chat_id, onset, onset_date, started_on, status, stage,"
                 " stage_since, red_flag_open, last_screen_date) VALUES (?, ?, ?, ?, 'active',"
                 " ?, ?, ?, ?)",
                 (chat_id, onset, onset_date.isoformat(), today.isoformat(), stage,
                  today.isoformat(), int(red_flag), today.isoformat()),
-            )  # fmt: skip
-            episode_id = cursor.lastrowid
-            await db.execute(
-                "INSERT INTO checkins (episode_id, local_date, pain, outcome, stage_before,"
-                " decision, stage_after, reason) VALUES (?, ?, ?, NULL, ?, 'start', ?, ?)",
-                (episode_id, today.isoformat(), pain, stage, stage, reason),
-            )
-            await db.execute(
-                "UPDATE users SET next_due_utc = ?, paused = NULL, unanswered = 0,"
-                " question_kind = NULL, question_token = NULL, draft = '{}' WHERE chat_id = ?",
-                (_utc(next_due) if next_due else None, chat_id),
-            )
+            ).lastrowid  # fmt: skip
             events = [("plan-started", f"stage {stage}")]
             if red_flag:
                 events.append(("red-flag", "plan screen"))
-            for kind, detail in events:
-                await db.execute(
-                    "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (chat_id, episode_id, _utc(now), kind, detail),
-                )
+            _execute_all(
+                db,
+                [
+                    (
+                        "INSERT INTO checkins (episode_id, local_date, pain, outcome,"
+                        " stage_before, decision, stage_after, reason)"
+                        " VALUES (?, ?, ?, NULL, ?, 'start', ?, ?)",
+                        (episode_id, today.isoformat(), pain, stage, stage, reason),
+                    ),
+                    (
+                        "UPDATE users SET next_due_utc = ?, paused = NULL, unanswered = 0,"
+                        " question_kind = NULL, question_token = NULL, draft = '{}'"
+                        " WHERE chat_id = ?",
+                        (_utc(next_due) if next_due else None, chat_id),
+                    ),
+                    *(
+                        (
+                            "INSERT INTO events (chat_id, episode_id, at_utc, kind, detail)"
+                            " VALUES (?, ?, ?, ?, ?)",
+                            (chat_id, episode_id, _utc(now), kind, detail),
+                        )
+                        for kind, detail in events
+                    ),
+                ],
+            )
+
+        await self._transact(work)
         episode = await self.active_episode(chat_id)
         assert episode is not None  # noqa: S101 - created just above
         return episode
@@ -581,18 +604,21 @@ class Database:
 
     async def end_episode(self, chat_id: int, status: str, today: dt.date) -> bool:
         """End the active episode ("resolved" or "stopped"); False if there was none."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
+
+        def work(db: sqlite3.Connection) -> bool:
+            ended = db.execute(
                 "UPDATE episodes SET status = ?, ended_on = ?"
                 " WHERE chat_id = ? AND status = 'active'",
                 (status, today.isoformat(), chat_id),
-            )
-            await db.execute(
+            ).rowcount
+            db.execute(
                 "UPDATE users SET next_due_utc = NULL, question_kind = NULL,"
                 " question_token = NULL, draft = '{}' WHERE chat_id = ?",
                 (chat_id,),
             )
-        return cursor.rowcount > 0
+            return ended > 0
+
+        return await self._transact(work)
 
     # The check-in schedule ---------------------------------------------------------
 
@@ -619,8 +645,9 @@ class Database:
         the bot was down, or a prompt already sent that local day).
         """
         draft = json.dumps(question_draft)
-        async with self._transaction() as db:
-            await db.executemany(
+
+        def work(db: sqlite3.Connection) -> None:
+            db.executemany(
                 "UPDATE users SET last_prompt_date = ?, next_due_utc = ?,"
                 " unanswered = unanswered + 1, question_kind = ?, question_token = ?,"
                 " draft = ?, paused = ? WHERE chat_id = ?",
@@ -637,10 +664,12 @@ class Database:
                     for c in claims
                 ],
             )
-            await db.executemany(
+            db.executemany(
                 "UPDATE users SET next_due_utc = ? WHERE chat_id = ?",
                 [(_utc(due), chat_id) for chat_id, due in skipped],
             )
+
+        await self._transact(work)
 
     async def release(self, claim: Claim, retry_at: dt.datetime) -> None:
         """A prompt that could not be delivered goes back on the schedule, unchanged."""
@@ -694,14 +723,15 @@ class Database:
 
     async def move_club(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup (new id): everything follows it."""
-        async with self._transaction() as db:
-            cursor = await db.execute("SELECT 1 FROM clubs WHERE chat_id = ?", (old_chat_id,))
-            if await cursor.fetchone() is None:
-                return
-            await db.execute("DELETE FROM clubs WHERE chat_id = ?", (new_chat_id,))
-            await db.execute(
-                "UPDATE clubs SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
-            )
+
+        def work(db: sqlite3.Connection) -> None:
+            if db.execute("SELECT 1 FROM clubs WHERE chat_id = ?", (old_chat_id,)).fetchone():
+                db.execute("DELETE FROM clubs WHERE chat_id = ?", (new_chat_id,))
+                db.execute(
+                    "UPDATE clubs SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                )
+
+        await self._transact(work)
 
     async def due_tips(self, now: dt.datetime, limit: int) -> list[Club]:
         return [
@@ -734,24 +764,28 @@ class Database:
         `tip_id` None only moves the schedule on (already posted today, or a day
         missed while the bot was down).
         """
-        async with self._transaction() as db:
-            if tip_id is None:
-                await db.execute(
-                    "UPDATE clubs SET next_tip_utc = ? WHERE chat_id = ?",
-                    (_utc(next_tip), chat_id),
+        statements: list[tuple[str, Sequence[Any]]] = []
+        if tip_id is None:
+            statements.append(
+                ("UPDATE clubs SET next_tip_utc = ? WHERE chat_id = ?", (_utc(next_tip), chat_id))
+            )
+        else:
+            statements.append(
+                (
+                    "UPDATE clubs SET next_tip_utc = ?, last_tip_date = ? WHERE chat_id = ?",
+                    (_utc(next_tip), local_date.isoformat(), chat_id),
                 )
-                return
-            await db.execute(
-                "UPDATE clubs SET next_tip_utc = ?, last_tip_date = ? WHERE chat_id = ?",
-                (_utc(next_tip), local_date.isoformat(), chat_id),
             )
             if new_round:  # every tip has been posted: start the rotation again
-                await db.execute("DELETE FROM club_tips_sent WHERE club_id = ?", (chat_id,))
-            await db.execute(
-                "INSERT OR REPLACE INTO club_tips_sent (club_id, tip_id, sent_on)"
-                " VALUES (?, ?, ?)",
-                (chat_id, tip_id, local_date.isoformat()),
+                statements.append(("DELETE FROM club_tips_sent WHERE club_id = ?", (chat_id,)))
+            statements.append(
+                (
+                    "INSERT OR REPLACE INTO club_tips_sent (club_id, tip_id, sent_on)"
+                    " VALUES (?, ?, ?)",
+                    (chat_id, tip_id, local_date.isoformat()),
+                )
             )
+        await self._write(*statements)
 
     async def release_tip(
         self, chat_id: int, tip_id: str, previous_date: dt.date | None, retry_at: dt.datetime
@@ -839,8 +873,7 @@ class Database:
         those pages into the file and empties the WAL, so no old copy remains.
         """
         await self._write(("DELETE FROM users WHERE chat_id = ?", (chat_id,)))
-        async with self._lock:
-            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def counts(self, today_utc: dt.date) -> dict[str, int]:
         """Anonymous totals for the operator."""
