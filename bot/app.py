@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.constants import FloodLimit
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -69,6 +70,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     services = services_of(application.bot_data)
     await services.open_database()
     services.matcher.match("hello")  # its one-off set-up now, not on a runner's first message
+    if not services.leader:
+        return
     await application.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats())
     await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
     jobs = application.job_queue
@@ -148,8 +151,15 @@ def build_application(
     checkin_interval: float = CHECKIN_INTERVAL_SECONDS,
     rate_limit: bool = True,
     concurrent_updates: int = CONCURRENT_UPDATES,
+    workers: int = 1,
+    leader: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot, with Telegram's network replaceable by `request` (tests, playground)."""
+    """The bot, with Telegram's network replaceable by `request` (tests, playground).
+
+    `workers` > 1: this is one of that many processes sharing the bot, so it
+    keeps to its share of Telegram's overall sending limit; only the `leader`
+    sets the commands and runs the scheduled jobs.
+    """
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -158,9 +168,11 @@ def build_application(
         .concurrent_updates(concurrent_updates)
     )
     if rate_limit:
+        # Telegram's overall limit is for the whole bot: each worker keeps to its share.
+        limiter = AIORateLimiter(overall_max_rate=FloodLimit.MESSAGES_PER_SECOND / workers)
         # PTB types the builder by its rate limiter's argument type; the builder is
         # still the same one, so mypy's complaint about the reassignment is moot.
-        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     if base_url is not None:
         builder = builder.base_url(base_url)
     if request is not None:
@@ -175,6 +187,7 @@ def build_application(
         default_timezone=default_timezone,
         clock=clock,
         checkin_interval=checkin_interval,
+        leader=leader,
     )
     install(application.bot_data, services)
     register_handlers(application)

@@ -26,6 +26,7 @@ from bot.replies import Reply, reply_for
 from bot.runner import run_telegram
 from bot.settings import SettingsError, load_settings
 from bot.storage import database_problem
+from bot.workers import WorkerFailed
 
 EXIT_INVALID_KB = 1
 EXIT_BAD_CONFIG = 2
@@ -105,10 +106,10 @@ def main(
         return 0
     if args.command == "ask":
         return _ask(args, kb, out, stdin)
-    return _run(kb, stdin, out, err)
+    return _run(kb, args.knowledge, stdin, out, err)
 
 
-def _run(kb: KnowledgeBase, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+def _run(kb: KnowledgeBase, knowledge_dir: Path, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     """With a token: Telegram. Without: the local playground."""
     try:
         settings = load_settings()
@@ -124,10 +125,13 @@ def _run(kb: KnowledgeBase, stdin: TextIO, out: TextIO, err: TextIO) -> int:
         print(f"database error: {problem}", file=err)
         return EXIT_BAD_DATABASE
     try:
-        run_telegram(settings, kb)
+        run_telegram(settings, kb, knowledge_dir)
     except InvalidToken:  # PTB's own message would quote the token: never print it
         print("configuration error: Telegram rejected TELEGRAM_BOT_TOKEN", file=err)
         return EXIT_BAD_CONFIG
+    except WorkerFailed as exc:  # logged where it happened; the service manager restarts us
+        logging.getLogger("bot").error("RunBack stopped: %s", exc)
+        return EXIT_CRASHED
     except Exception:
         # Through logging, whose filter redacts the token and the webhook secret
         # from the message and the traceback alike.

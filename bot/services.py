@@ -30,6 +30,9 @@ class Services:
     default_timezone: str = "UTC"
     clock: Clock = system_clock  # tests pass a controllable one
     checkin_interval: float = 60.0  # seconds between looks at the check-in schedule
+    # Sets the bot's commands and runs the scheduled jobs. With several worker
+    # processes on one database, only worker 0 does (see bot/workers.py).
+    leader: bool = True
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
     admins: AdminCache = field(default_factory=AdminCache)
     _db: Database | None = field(default=None, repr=False)

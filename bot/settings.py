@@ -19,6 +19,7 @@ from dotenv import dotenv_values
 
 _TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{3,100}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MAX_WORKERS = 32
 
 
 class SettingsError(ValueError):
@@ -36,6 +37,7 @@ class Settings:
     webhook_secret: str | None
     webhook_listen: str
     webhook_port: int
+    workers: int = 1  # processes handling updates (workers.py); more than 1 needs polling
 
 
 def _url(name: str, value: str, *, https: bool = False) -> str:
@@ -63,6 +65,14 @@ def _webhook(env: Mapping[str, str]) -> tuple[str | None, str | None, str, int]:
     return _url("WEBHOOK_URL", url, https=True), secret, listen, int(port_text)
 
 
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise SettingsError(
+            f"WORKERS must be a whole number from 1 to {MAX_WORKERS}, got {text!r}"
+        )
+    return int(text)
+
+
 def settings_from(env: Mapping[str, str]) -> Settings:
     """Validate raw values; raise SettingsError with one printable line."""
     token = (env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None
@@ -80,6 +90,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     if level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
     webhook_url, secret, listen, port = _webhook(env)
+    workers = _workers(env.get("WORKERS") or "1")
+    if workers > 1 and webhook_url:
+        raise SettingsError("WORKERS above 1 works with long polling only; unset WEBHOOK_URL")
     return Settings(
         token=token,
         api_base_url=_url("TELEGRAM_API_BASE_URL", base_url) if base_url else None,
@@ -90,6 +103,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         webhook_secret=secret,
         webhook_listen=listen,
         webhook_port=port,
+        workers=workers,
     )
 
 

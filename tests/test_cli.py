@@ -112,6 +112,17 @@ def test_playground_is_the_real_bot_in_a_terminal(tmp_path: Path) -> None:
     [
         ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN does not look like"),
         ({"DEFAULT_TIMEZONE": "Narnia/Cair"}, "DEFAULT_TIMEZONE"),
+        ({"WORKERS": "two"}, "WORKERS must be a whole number from 1 to 32, got 'two'"),
+        ({"WORKERS": "0"}, "WORKERS must be a whole number from 1 to 32, got '0'"),
+        (
+            {
+                "TELEGRAM_BOT_TOKEN": "123456:ABCdef-not-real",
+                "WEBHOOK_URL": "https://runback.example.org/telegram",
+                "WEBHOOK_SECRET": "a-secret-of-enough-length",
+                "WORKERS": "2",
+            },
+            "WORKERS above 1 works with long polling only",
+        ),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(env: dict[str, str], message: str) -> None:
