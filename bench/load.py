@@ -21,12 +21,16 @@ import argparse
 import asyncio
 import itertools
 import json
+import logging
 import resource
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +39,10 @@ from telegram.request import RequestData
 
 from bot.app import build_application, shut_down, start_up
 from bot.fake_bot_api import BOT_USER, FakeBotApi, InProcessRequest
-from bot.knowledge import load_knowledge
+from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, load_knowledge
 from bot.services import services_of
+from bot.storage import Database
+from bot.workers import Shards, WorkerConfig
 
 TOKEN = "123456:LOAD-not-a-real-token"  # noqa: S105 - a fake; nothing leaves the machine
 QUESTIONS = (
@@ -50,11 +56,11 @@ QUESTIONS = (
 _ids = itertools.count(1)
 
 
-class ReplyWaiter(InProcessRequest):
-    """Answers like Telegram at once, and wakes the runner waiting for a reply in that chat."""
+class InstantTelegram(InProcessRequest):
+    """Answers like Telegram at once; `replied` hears of every message the bot sends."""
 
-    def __init__(self) -> None:
-        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+    def replied(self, chat_id: int, params: dict[str, Any]) -> None:
+        raise NotImplementedError
 
     async def do_request(
         self,
@@ -71,11 +77,39 @@ class ReplyWaiter(InProcessRequest):
             return self.ok(True)
         params = request_data.parameters
         chat_id = int(str(params["chat_id"]))
-        waiter = self.waiting.pop(chat_id, None)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(dict(params))
+        self.replied(chat_id, dict(params))
         chat = {"id": chat_id, "type": "private"}
         return self.ok({"message_id": next(_ids), "date": int(time.time()), "chat": chat})
+
+
+class ReplyWaiter(InstantTelegram):
+    """In this process: wakes the runner waiting for a reply in that chat."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+
+    def replied(self, chat_id: int, params: dict[str, Any]) -> None:
+        _wake(self.waiting, chat_id, params)
+
+
+class ReplyNotifier(InstantTelegram):
+    """In a worker process: tells the benchmark, one JSON line on a socket, of each reply."""
+
+    def __init__(self, notify: socket.socket) -> None:
+        notify.setblocking(True)
+        self._notify = notify
+
+    def replied(self, chat_id: int, params: dict[str, Any]) -> None:
+        reply = {"chat_id": chat_id, "reply_markup": params.get("reply_markup")}
+        self._notify.sendall(json.dumps(reply).encode() + b"\n")
+
+
+def _wake(
+    waiting: dict[int, asyncio.Future[dict[str, Any]]], chat_id: int, reply: dict[str, Any]
+) -> None:
+    waiter = waiting.pop(chat_id, None)
+    if waiter is not None and not waiter.done():
+        waiter.set_result(reply)
 
 
 def _message(chat_id: int, text: str) -> dict[str, Any]:
@@ -118,11 +152,17 @@ def _button(reply: dict[str, Any], label: str) -> str:
 
 
 async def _runner(
-    app: Any, api: ReplyWaiter, chat_id: int, latencies: list[float], pace: tuple[float, float]
+    submit: Callable[[dict[str, Any]], Awaitable[None]],
+    waiting: dict[int, asyncio.Future[dict[str, Any]]],
+    chat_id: int,
+    latencies: list[float],
+    pace: tuple[float, float],
 ) -> int:
     """One person's ten messages, each sent after the previous reply arrived.
 
-    `pace` (start delay, seconds between messages): (0, 0) is flat out.
+    `submit` hands an update to the bot; `waiting[chat_id]` is resolved with
+    the bot's reply. `pace` (start delay, seconds between messages): (0, 0)
+    is flat out.
     """
     loop = asyncio.get_running_loop()
     reply: dict[str, Any] = {}
@@ -135,9 +175,9 @@ async def _runner(
         await asyncio.sleep(max(0.0, next_at - loop.time()))
         next_at += period
         waiter: asyncio.Future[dict[str, Any]] = loop.create_future()
-        api.waiting[chat_id] = waiter
+        waiting[chat_id] = waiter
         started = time.perf_counter()
-        await app.update_queue.put(Update.de_json(update, app.bot))
+        await submit(update)
         reply = await asyncio.wait_for(waiter, timeout=60)
         latencies.append((time.perf_counter() - started) * 1000)
 
@@ -172,32 +212,108 @@ async def _scenario(users: int, database: Path, offered: float) -> dict[str, flo
     writes_before = db.transactions
     latencies: list[float] = []
     started = time.perf_counter()
-    period = users / offered if offered else 0.0
-    counts = await asyncio.gather(
-        *(
-            _runner(app, api, 100_000 + n, latencies, (period * n / users, period))
-            for n in range(users)
-        )
-    )
+
+    async def submit(update: dict[str, Any]) -> None:
+        await app.update_queue.put(Update.de_json(update, app.bot))
+
+    counts = await _everyone(submit, api.waiting, users, offered, latencies)
     elapsed = time.perf_counter() - started
     writes = db.transactions - writes_before
     await app.stop()
     await shut_down(app)
+    return _figures(sum(counts), elapsed, latencies, writes, _peak_rss_mb())
+
+
+async def _sharded_scenario(
+    users: int, database: Path, offered: float, workers: int
+) -> dict[str, float]:
+    """The same runners, with the bot as `WORKERS` worker processes behind this front."""
+    await (await Database.open(database)).close()  # migrated once, as the real front does
+    waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+    pairs = [socket.socketpair() for _ in range(workers)]
+    config = WorkerConfig(
+        token=TOKEN,
+        knowledge_dir=DEFAULT_KNOWLEDGE_DIR,
+        database_path=database,
+        log_level=logging.WARNING,
+        rate_limit=False,
+    )
+    shards = Shards(config, workers, [partial(ReplyNotifier, theirs) for _, theirs in pairs])
+    await shards.start()
+    readers, writers = [], []  # a writer that is garbage-collected closes the socket
+    for ours, theirs in pairs:
+        theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        readers.append(asyncio.create_task(_hear_replies(reader, waiting)))
+        writers.append(writer)
+    latencies: list[float] = []
+    started = time.perf_counter()
+
+    async def submit(update: dict[str, Any]) -> None:
+        shards.dispatch(update)
+        await shards.drain()
+
+    try:
+        counts = await _everyone(submit, waiting, users, offered, latencies)
+        elapsed = time.perf_counter() - started
+    finally:
+        await shards.stop()
+    for task, writer in zip(readers, writers, strict=True):
+        task.cancel()
+        writer.close()
+    figures = shards.figures.values()
+    writes = sum(f.writes for f in figures)
+    rss = _peak_rss_mb() + sum(f.peak_rss_mb for f in figures)  # front and workers together
+    return _figures(sum(counts), elapsed, latencies, writes, rss)
+
+
+async def _hear_replies(
+    reader: asyncio.StreamReader, waiting: dict[int, asyncio.Future[dict[str, Any]]]
+) -> None:
+    while line := await reader.readline():
+        reply = json.loads(line)
+        _wake(waiting, int(reply["chat_id"]), reply)
+
+
+async def _everyone(
+    submit: Callable[[dict[str, Any]], Awaitable[None]],
+    waiting: dict[int, asyncio.Future[dict[str, Any]]],
+    users: int,
+    offered: float,
+    latencies: list[float],
+) -> list[int]:
+    period = users / offered if offered else 0.0
+    return await asyncio.gather(
+        *(
+            _runner(submit, waiting, 100_000 + n, latencies, (period * n / users, period))
+            for n in range(users)
+        )
+    )
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _figures(
+    messages: int, seconds: float, latencies: list[float], writes: int, rss: float
+) -> dict[str, float]:
     ordered = sorted(latencies)
     return {
-        "messages": sum(counts),
-        "seconds": elapsed,
+        "messages": messages,
+        "seconds": seconds,
         "p50_ms": statistics.median(ordered),
         "p99_ms": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
         "writes": writes,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": rss,
     }
 
 
-def _report(users: int, offered: float) -> None:
+def _report(users: int, offered: float, workers: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
         command = [
-            sys.executable, "-m", "bench.load", "--child", str(users), str(offered), directory
+            sys.executable, "-m", "bench.load", "--child",
+            str(users), str(offered), str(workers), directory,
         ]  # fmt: skip
         out = subprocess.run(  # noqa: S603 - our own module
             command, capture_output=True, text=True, check=True
@@ -217,17 +333,28 @@ def _report(users: int, offered: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1_000)
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=2, help="for the WORKERS=N rows")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        users, offered, directory = int(args.child[0]), float(args.child[1]), args.child[2]
-        result = asyncio.run(_scenario(users, Path(directory) / "load.sqlite3", offered))
+        users, offered, workers = int(args.child[0]), float(args.child[1]), int(args.child[2])
+        database = Path(args.child[3]) / "load.sqlite3"
+        if workers == 1:
+            result = asyncio.run(_scenario(users, database, offered))
+        else:
+            result = asyncio.run(_sharded_scenario(users, database, offered, workers))
         print(json.dumps(result))
         return 0
-    _report(10, 0)
-    _report(args.users, 0)  # capacity: latency here is queueing behind everyone else
-    for offered in (250, 500):  # latency at a steady offered load
-        _report(args.users, offered)
+    for workers in (1, args.workers):
+        print(
+            "one process (WORKERS=1):"
+            if workers == 1
+            else f"WORKERS={workers}: a front and {workers} worker processes (RSS: all together)"
+        )
+        _report(10, 0, workers)
+        _report(args.users, 0, workers)  # capacity: latency here is queueing behind everyone
+        for offered in (250, 500):  # latency at a steady offered load
+            _report(args.users, offered, workers)
     return 0
 
 

@@ -103,11 +103,13 @@ async def _poll_until_stopped(bot: Bot, shards: Shards) -> None:
     offset: list[int | None] = [None]
     polling = asyncio.create_task(_poll(bot, shards, offset))
     stopping = asyncio.create_task(stop.wait())
+    ending = asyncio.create_task(shards.ended.wait())  # systemd's SIGTERM reached a worker first
     failing = asyncio.create_task(shards.failed.wait())
+    tasks = (polling, stopping, ending, failing)
     try:
-        await asyncio.wait({polling, stopping, failing}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (polling, stopping, failing):
+        for task in tasks:
             task.cancel()
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(stop_signal)

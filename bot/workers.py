@@ -16,23 +16,27 @@ the others and exits with an error, for the service manager to restart it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
+import resource
 import signal
 import socket
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.app import build_application, shut_down, start_up
 from bot.knowledge import load_knowledge
 from bot.logging_setup import configure_logging
+from bot.services import services_of
 from bot.sharding import shard_for
 
 READY = b"ready\n"
@@ -60,6 +64,15 @@ class WorkerConfig:
     rate_limit: bool = True
 
 
+@dataclass(frozen=True)
+class WorkerFigures:
+    """What a worker reports as it stops, for the operator's log and the load benchmark."""
+
+    updates: int
+    writes: int  # committed database write transactions
+    peak_rss_mb: float
+
+
 class Shards:
     """The front's side: start the workers, route each update to its chat's worker, stop."""
 
@@ -80,7 +93,10 @@ class Shards:
         self._processes: list[BaseProcess] = []
         self._writers: list[asyncio.StreamWriter] = []
         self._watchers: list[asyncio.Task[None]] = []
-        self.failed = asyncio.Event()  # set when a worker stops on its own
+        self.failed = asyncio.Event()  # set when a worker crashes
+        self.ended = asyncio.Event()  # set when a worker stops cleanly on its own (SIGTERM)
+        self.figures: dict[int, WorkerFigures] = {}  # each worker's, once it has stopped
+        self._stopping = False
 
     async def start(self) -> None:
         """Spawn every worker and wait until each has started its Application."""
@@ -107,9 +123,19 @@ class Shards:
             self._watchers.append(asyncio.create_task(self._watch(index, reader)))
 
     async def _watch(self, index: int, reader: asyncio.StreamReader) -> None:
-        """A worker only ever closes its socket by stopping."""
-        await reader.read()
-        if not self.failed.is_set():
+        """A worker closes its socket only when it stops: after its figures if it stopped
+        cleanly (the end of its socket, or SIGTERM), without them if it crashed."""
+        stopped_cleanly = False
+        while line := await reader.readline():
+            with contextlib.suppress(ValueError, TypeError):
+                self.figures[index] = WorkerFigures(**json.loads(line))
+                stopped_cleanly = True
+        if self._stopping:
+            return
+        if stopped_cleanly:
+            logger.info("worker %d stopped on a signal", index)
+            self.ended.set()
+        else:
             logger.error("worker %d stopped", index)
             self.failed.set()
 
@@ -125,17 +151,24 @@ class Shards:
 
     async def stop(self) -> list[int | None]:
         """Close every socket (workers finish what they were sent), wait; exit codes."""
-        self.failed.set()  # from here on a worker closing its socket is expected
+        self._stopping = True
         for writer in self._writers:
-            writer.close()
-        for watcher in self._watchers:
-            watcher.cancel()
+            with contextlib.suppress(OSError):  # a dead worker's socket is closed already
+                writer.write_eof()  # end of updates; the worker still sends its figures
         loop = asyncio.get_running_loop()
         for process in self._processes:
             await loop.run_in_executor(None, process.join, STOP_SECONDS)
             if process.is_alive():
                 process.kill()
                 await loop.run_in_executor(None, process.join)
+        await asyncio.gather(*self._watchers, return_exceptions=True)
+        for writer in self._writers:
+            writer.close()
+        for index, figures in sorted(self.figures.items()):
+            logger.info(
+                "worker %d handled %d updates with %d database writes (peak RSS %.0f MB)",
+                index, figures.updates, figures.writes, figures.peak_rss_mb,
+            )  # fmt: skip
         return [process.exitcode for process in self._processes]
 
 
@@ -147,8 +180,7 @@ def _worker_main(
     transport: TransportFactory | None,
 ) -> None:
     """A worker process's entry point."""
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, signal.SIG_IGN)  # the front stops us, by closing the socket
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the front, which stops us
     configure_logging(config.log_level, config.secrets)
     asyncio.run(_serve(config, index, workers, connection, transport))
 
@@ -183,15 +215,47 @@ async def _serve(
     await application.start()
     writer.write(READY)
     await writer.drain()
+    # SIGTERM (systemd sends it to every process of the service) stops us as the
+    # end of the socket does: what was received is handled first.
+    feed = _Feed(reader, application, index)
+    reading = asyncio.create_task(feed.run())
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, reading.cancel)
     try:
-        while line := await reader.readline():
-            try:
-                update = Update.de_json(json.loads(line), application.bot)
-            except (ValueError, TypeError, KeyError):
-                logger.warning("worker %d: skipped an update that is not valid JSON", index)
-                continue
-            await application.update_queue.put(update)
+        await reading
+    except asyncio.CancelledError:
+        if not reading.cancelled():  # we were cancelled ourselves, not by SIGTERM
+            raise
     finally:
         await application.stop()  # handles what is already queued first
+        writes = services_of(application.bot_data).db.transactions
         await shut_down(application)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures = WorkerFigures(feed.updates, writes, peak)
+        writer.write(json.dumps(asdict(figures)).encode() + b"\n")
+        await writer.drain()
         writer.close()
+
+
+class _Feed:
+    """Each line from the front, parsed, onto the Application's update queue."""
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        application: Application,  # type: ignore[type-arg]
+        index: int,
+    ) -> None:
+        self._reader = reader
+        self._application = application
+        self._index = index
+        self.updates = 0
+
+    async def run(self) -> None:
+        while line := await self._reader.readline():
+            try:
+                update = Update.de_json(json.loads(line), self._application.bot)
+            except (ValueError, TypeError, KeyError):
+                logger.warning("worker %d: skipped an update that is not valid JSON", self._index)
+                continue
+            await self._application.update_queue.put(update)
+            self.updates += 1

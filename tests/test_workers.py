@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -107,6 +108,7 @@ def _start(server: BotApiServer, database: Path, tmp_path: Path) -> subprocess.P
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, like a systemd service
     )
 
 
@@ -149,7 +151,7 @@ def test_two_workers_answer_every_chat_in_order_and_prompt_a_due_runner_once(
             assert len(_workers_of(process.pid)) == 2
             time.sleep(1.5)  # time enough for a second prompt, if anything would send one
         finally:
-            process.send_signal(signal.SIGTERM)  # what systemd sends
+            os.killpg(process.pid, signal.SIGTERM)  # as systemd stops a service: every process
             _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr[-3000:]
     for chat in chats:
@@ -167,6 +169,9 @@ def test_two_workers_answer_every_chat_in_order_and_prompt_a_due_runner_once(
     last_offset = int(server.sent("getUpdates")[-1]["offset"])
     assert last_offset > max(int(u["update_id"]) for u in server._updates)  # confirmed
     assert "2 worker processes started" in stderr
+    handled = re.findall(r"worker (\d) handled (\d+) updates", stderr)
+    assert sorted(w for w, _ in handled) == ["0", "1"]
+    assert sum(int(n) for _, n in handled) == 2 * len(chats)  # each update handled once
     assert TOKEN not in stderr
 
 
