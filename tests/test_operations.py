@@ -19,6 +19,8 @@ import urllib.request
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from tests.bot_api_server import BotApiServer
 from tests.episode_driver import PROMPT, Harness
 from tests.telegram_fakes import TOKEN, message
@@ -199,9 +201,12 @@ def _run_bot(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedP
     )  # fmt: skip
 
 
-def test_a_rejected_token_is_one_clear_line_and_never_printed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_rejected_token_is_one_clear_line_and_never_printed(
+    tmp_path: Path, workers: str
+) -> None:
     with BotApiServer(TOKEN, reject_token=True) as server:
-        result = _run_bot({"TELEGRAM_API_BASE_URL": server.base_url}, tmp_path)
+        result = _run_bot({"TELEGRAM_API_BASE_URL": server.base_url, "WORKERS": workers}, tmp_path)
     assert result.returncode == 2
     last_line = result.stderr.splitlines()[-1]
     assert last_line == "configuration error: Telegram rejected TELEGRAM_BOT_TOKEN"
