@@ -44,6 +44,21 @@ def test_every_update_of_a_chat_goes_to_the_same_worker(chat_id: int, workers: i
     assert 0 <= shards.pop() < workers
 
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_FIELDS = st.sampled_from(["message", "callback_query", "my_chat_member", "inline_query", "x"])
+
+
+@given(st.dictionaries(_FIELDS, _JSON | st.fixed_dictionaries({"chat": _JSON, "from": _JSON})))
+def test_any_update_shape_is_routed_without_crashing(update: dict[str, object]) -> None:
+    assert 0 <= shard_for(update, 3) < 3
+
+
 def test_updates_without_a_chat_are_routed_by_sender_or_to_worker_0() -> None:
     inline = {"update_id": 1, "inline_query": {"id": "q", "from": {"id": 7}, "query": "x"}}
     assert chat_key(inline) == 7
