@@ -24,6 +24,7 @@ LABELLED = DATA / "labelled.yaml"
 GENERALISATION = DATA / "generalisation.yaml"
 # 380 messages by a helper who saw only the topic list (86.0% / 87.5% on first reading)
 GENERALISATION2 = DATA / "generalisation2.yaml"
+GENERALISATION3 = DATA / "generalisation3.yaml"  # a third writer, topics.md alone
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -31,10 +32,10 @@ RED_FLAG_PROBE4 = DATA / "red_flag_probe4.yaml"  # euphemisms, other languages, 
 RED_FLAG_PROBE5 = DATA / "red_flag_probe5.yaml"  # terse, formal, teen, non-native, clinical
 RED_FLAG_PROBE6 = DATA / "red_flag_probe6.yaml"  # told as a story, typos, hedged side remarks
 RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and weakening legs
-# Probes 8-16, each by a helper who never saw the rules: every flag by its effects (8);
+# Probes 8-17, each by a helper who never saw the rules: every flag by its effects (8);
 # buried mid-story, regional English (9); short texts, other languages (10); "can X
 # cause Y?", lists, euphemisms (11); afterthoughts, similes (12); check-in replies and
-# misspellings (13); plain, typical wording by three writers (14-16).
+# misspellings (13); plain, typical wording by four writers (14-17).
 LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 18))
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             LABELLED,
             GENERALISATION,
             GENERALISATION2,
+            GENERALISATION3,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,

@@ -41,7 +41,10 @@ _OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 6
 # "my dad says lie flat for a week": someone else's advice, asked about by the runner.
 _REPORTING_VERBS = frozenset(
-    {"says", "said", "reckons", "thinks", "told", "tells", "swears", "insists", "recommends"}
+    {
+        "says", "said", "reckons", "thinks", "told", "tells", "swears", "insists", "recommends",
+        "suggests", "suggested", "recommended", "wants", "keeps",
+    }
 )
 
 

@@ -62,6 +62,16 @@ _CONTRACTIONS: dict[str, str] = {
 _APOSTROPHES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"}
 )
+# The few emoji that stand for a word runners ask about ("🔥 or 🧊?"); every other
+# emoji becomes a space.
+_EMOJI_WORDS = str.maketrans(
+    {
+        "🔥": " heat ", "♨": " heat ", "🧊": " ice ", "❄": " ice ", "🥶": " cold ",
+        "🛌": " bed ", "🛏": " bed ", "🚶": " walk ", "🏃": " run ", "💊": " pills ",
+        "🧘": " yoga ", "💆": " massage ", "🩻": " x ray ", "🩺": " doctor ",
+        "🏥": " hospital ", "🪑": " chair ", "🏋": " gym ",
+    }
+)  # fmt: skip
 _WORD_WITH_APOSTROPHE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _REPEATS = re.compile(r"([^\W\d_])\1\1+")
 # The same two on lower-cased ASCII, where a letter is [a-z] and a word character [a-z0-9].
@@ -91,9 +101,12 @@ def normalise(text: str) -> str:
     """Lower-case words separated by single spaces; contractions expanded.
 
     Letters of any script are kept (they simply match nothing in an English
-    knowledge base); emoji and punctuation become spaces; a letter typed three
-    or more times in a row is kept twice ("sooo" -> "soo", "feeeel" -> "feel").
+    knowledge base); emoji (but the few in _EMOJI_WORDS) and punctuation become
+    spaces; a letter typed three or more times in a row is kept twice ("sooo" ->
+    "soo", "feeeel" -> "feel").
     """
+    if not text.isascii():
+        text = text.translate(_EMOJI_WORDS)
     cased = _strip_marks(text).casefold().translate(_APOSTROPHES)
     words = _words(cased)
     if "'" not in cased:  # the common case, as one comprehension

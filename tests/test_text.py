@@ -30,3 +30,9 @@ def test_normalise(typed: str, plain: str) -> None:
 def test_the_ascii_shortcut_finds_the_same_words(cased: str) -> None:
     general = text._WORD_WITH_APOSTROPHE.findall(text._REPEATS.sub(r"\1\1", cased))
     assert text._words(cased) == general
+
+
+def test_emoji_that_stand_for_a_word_become_that_word() -> None:
+    assert normalise("🔥 or 🧊 for my back?") == "heat or ice for my back"
+    assert normalise("🛌 or 🚶‍♂️??") == "bed or walk"
+    assert normalise("sore back 😩😩") == "sore back"  # any other emoji is a space
