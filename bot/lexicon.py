@@ -20,6 +20,7 @@ _FIELDS = {
     "other_complaints",
     "surface_complaints",
     "study_and_work",
+    "general_questions",
     "back_context",
     "back_idioms",
     "pain_context",
@@ -47,6 +48,7 @@ class Lexicon:
     # Pain in general, denied outright ("no injuries at all") means no pain question.
     general_pain_words: frozenset[str] = frozenset()
     study_and_work: frozenset[str] = frozenset()  # outside unless the runner's own pain
+    general_questions: frozenset[str] = frozenset()  # the same: history, prices, cover
 
     def all_phrases(self) -> frozenset[str]:
         """Every phrase of the scope lists: words the spelling fixer must know as words."""
@@ -55,6 +57,7 @@ class Lexicon:
             | self.other_complaints
             | self.surface_complaints
             | self.study_and_work
+            | self.general_questions
             | self.back_context
             | self.back_idioms
             | self.pain_context
@@ -76,6 +79,7 @@ class Lexicon:
                 self.pain_context,
                 self.surface_complaints,
                 self.study_and_work,
+                self.general_questions,
                 self.other_body_parts,
                 self.other_complaints,
             )
@@ -155,4 +159,5 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         animals=_phrases(fields, "animals"),
         general_pain_words=_phrases(fields, "general_pain_words"),
         study_and_work=_phrases(fields, "study_and_work"),
+        general_questions=_phrases(fields, "general_questions"),
     )

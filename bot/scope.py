@@ -30,6 +30,9 @@ _OWNER_VERBS = frozenset(
         "complains",
         "is",
         "on",
+        "flares",
+        "flared",
+        "aches",
     }
 )
 _BACK_WORDS = frozenset({"back", "pain", "sciatica", "disc", "spasms", "spine"})
@@ -37,13 +40,29 @@ _THEIR_BACK = ("his back", "her back", "its back", "his spine", "her spine")
 # "my dad's MRI", "my patient's lumbar x-ray": a scan or a back that belongs to them.
 _THEIRS = frozenset({"back", "spine", "lumbar", "mri", "scan", "x", "xray", "disc", "sciatica"})
 _FIRST_PERSON = frozenset({"i", "me", "myself"})
+_ME = frozenset({"me", "myself"})
+_THEIR = frozenset({"his", "her"})  # not "their": "anyone tried it for their back?"
+_MINE = ("mine", "my own")
 _OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 6
+_BACKS = frozenset({"back", "backs", "spine"})
 # "my dad says lie flat for a week": someone else's advice, asked about by the runner.
 _REPORTING_VERBS = frozenset(
     {
-        "says", "said", "reckons", "thinks", "told", "tells", "swears", "insists", "recommends",
-        "suggests", "suggested", "recommended", "wants", "keeps",
+        "says",
+        "said",
+        "reckons",
+        "thinks",
+        "told",
+        "tells",
+        "swears",
+        "insists",
+        "recommends",
+        "suggests",
+        "suggested",
+        "recommended",
+        "wants",
+        "keeps",
     }
 )
 
@@ -112,6 +131,13 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         and any(has_the_back(index) for index in owners)
     ):
         return True  # "my club mate has sciatica, how can I support her?"
+    if (
+        not own_back
+        and not _own_pain(words, lexicon)
+        and not any(f" {word} " in text for word in _MINE)  # "should I try it for mine?"
+        and _their_back(words)
+    ):
+        return True  # "my wife is on oxycodone for her back, I'm worried": theirs, my worry
     if _FIRST_PERSON & set(words) or own_back:
         return False  # the runner talks about themself: "my aunt swears by it ... should I?"
     if any(
@@ -123,6 +149,14 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         return True  # "should my runners do core on easy days?": asking for others
     return any(has_the_back(index) for index in owners) or any(
         f" {phrase} " in text for phrase in _THEIR_BACK
+    )
+
+
+def _their_back(words: list[str]) -> bool:
+    """ "her back", "their backs", "her chronic back pain": someone else's back, by name."""
+    return any(
+        word in _THEIR and _BACKS & set(words[index + 1 : index + 4])
+        for index, word in enumerate(words)
     )
 
 
@@ -144,8 +178,9 @@ def _own_pain(words: list[str], lexicon: Lexicon) -> bool:
     before or after a pain word)."""
     for index, word in enumerate(words):
         if word in lexicon.pain_context or word in _BACK_WORDS:
-            near = words[max(0, index - 3) : index] + words[index + 1 : index + 2]
-            if _FIRST_PERSON & set(near) or "my" in near:
+            before = words[max(0, index - 3) : index]
+            after = words[index + 1 : index + 2]  # "hurts me"; in "her back, I'm worried"
+            if _FIRST_PERSON & set(before) or "my" in before or _ME & set(after):  # a new clause
                 return True
     return False
 
@@ -161,6 +196,8 @@ def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
         outside = True  # "sunburnt my back": not back pain
     elif phrases & lexicon.study_and_work and not _own_pain(words, lexicon):
         outside = True  # "for my physio exam", but not "exam season and my back is in bits"
+    elif phrases & lexicon.general_questions and not about_pain:
+        outside = True  # "who invented chiropractic?", but not "will insurance cover my back?"
     elif _someone_elses(words, lexicon):
         outside = True
     elif not about_the_back:

@@ -21,6 +21,9 @@ KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
         ("HEAT OR ICE???", {"heat-and-ice"}),
         ("hiya", {"greeting"}),
         ("cheers mate", {"thanks"}),
+        ("🔥 or 🧊 for my sore lower back?", {"heat-and-ice"}),
+        ("my nan swears by acupuncture for her back. should I try it for mine?", {"acupuncture"}),
+        ("My insurance covers 4 PT visits. Is that enough for back pain?", {"physical-therapy"}),
     ],
 )
 def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic: set[str]) -> None:
@@ -40,6 +43,10 @@ def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic:
         "my dog has a bad back",
         "my dog has a bad back, the vet says rest. can I still take him on walks?",
         "is pilates or yoga better for runners with no injuries",
+        "My wife is on oxycodone for her back, I'm worried about addiction. What should I watch?",
+        "What's the history of acupuncture?",
+        "Does my health insurance cover acupuncture?",
+        "I've got exam stress and can't sleep. Any tips?",
     ],
 )
 def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
