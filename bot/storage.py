@@ -328,7 +328,8 @@ class Database:
         writer in another process would sleep in SQLite's busy handler, up to
         100 ms a try), and jobs on the one thread can never interleave.
         aiosqlite has no public call for this; `_execute` and `_conn` are what
-        its own `backup()` and `iterdump()` use (pinned in pyproject.toml).
+        its own `backup()` and `iterdump()` use (the range in pyproject.toml stops
+        before the next minor release).
         """
         result: T = await self._db._execute(  # type: ignore[no-untyped-call]
             _in_transaction, self._db._conn, work
