@@ -67,7 +67,7 @@ _APOSTROPHES = str.maketrans(
 _EMOJI_WORDS = str.maketrans(
     {
         "🔥": " heat ", "♨": " heat ", "🧊": " ice ", "❄": " ice ", "🥶": " cold ",
-        "🛌": " bed ", "🛏": " bed ", "🚶": " walk ", "🏃": " run ", "💊": " pills ",
+        "🛌": " bed ", "🛏": " bed ", "🚶": " walk ", "💊": " pills ",
         "🧘": " yoga ", "💆": " massage ", "🩻": " x ray ", "🩺": " doctor ",
         "🏥": " hospital ", "🪑": " chair ", "🏋": " gym ",
     }

@@ -47,6 +47,9 @@ def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic:
         "What's the history of acupuncture?",
         "Does my health insurance cover acupuncture?",
         "I've got exam stress and can't sleep. Any tips?",
+        "should i back off the pace in the heat",
+        "upper back stiff after sleeping on the sofa",
+        "my mate bet me i can't go sub 20 in a 5k",
     ],
 )
 def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
