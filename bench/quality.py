@@ -26,6 +26,7 @@ GENERALISATION = DATA / "generalisation.yaml"
 GENERALISATION2 = DATA / "generalisation2.yaml"
 GENERALISATION3 = DATA / "generalisation3.yaml"  # a third writer, topics.md alone
 GENERALISATION4 = DATA / "generalisation4.yaml"  # a fourth: phone wording, things by what they do
+GENERALISATION5 = DATA / "generalisation5.yaml"  # a fifth: long stories, particular runners
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             GENERALISATION2,
             GENERALISATION3,
             GENERALISATION4,
+            GENERALISATION5,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,
