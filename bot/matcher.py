@@ -186,7 +186,8 @@ class Matcher:
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 
     def _piece_tokens(self, sentence_words: list[list[str]]) -> list[list[str]]:
-        """Content tokens of the message (its last few sentences), and of its last sentences.
+        """Content tokens of the message (its last few sentences), of its last sentences,
+        and of the last earlier sentence that opens like a question.
 
         In a rambling message the question is nearly always at the end; the story
         just before it still counts in the first piece. Each sentence is analysed
@@ -213,9 +214,40 @@ class Matcher:
                     if len(questions) == _MAX_PIECES:
                         break
             pieces += questions or [content(index) for index in last][-_MAX_PIECES:]
+            # A story can ask its question in the middle and go on after it.
+            asked = [
+                index
+                for index in range(count - _MAX_PIECES)
+                if sentence_words[index][:1] and sentence_words[index][0] in _QUESTION_OPENERS
+            ]
+            if asked:
+                pieces.append(content(asked[-1]))
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
 
 
+_QUESTION_OPENERS = frozenset(
+    {
+        "what",
+        "how",
+        "should",
+        "can",
+        "is",
+        "does",
+        "do",
+        "will",
+        "would",
+        "any",
+        "when",
+        "which",
+        "why",
+        "are",
+        "could",
+        "am",
+        "whats",
+        "hows",
+        "wondering",
+    }
+)
 _PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})
 _NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "without", "free"})
 

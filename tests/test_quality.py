@@ -78,11 +78,11 @@ def test_phone_wordings_that_name_things_by_what_they_do(matcher: Matcher) -> No
 
 
 def test_long_stories_from_particular_runners(matcher: Matcher) -> None:
-    # generalisation5: 78.1% on first reading, 82.8% after; the weakest kind of message
-    # left is a long story with its question in the middle.
+    # generalisation5: 78.1% on first reading, 84.4% after (synonyms, and a question
+    # asked mid-story is scored as a piece of its own); long stories stay the weakest.
     report = evaluate(matcher.match, load_examples(GENERALISATION5))
     assert report.in_scope >= 290
-    assert report.accuracy >= 0.81, report.misses
+    assert report.accuracy >= 0.82, report.misses
 
 
 @pytest.mark.parametrize(
