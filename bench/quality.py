@@ -45,6 +45,7 @@ OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries,
 OOS_PROBE4 = DATA / "oos_probe4.yaml"  # same treatments for other body parts, others' scans
 OOS_PROBE5 = DATA / "oos_probe5.yaml"  # history, prices and cover; someone else's back, my worry
 OOS_PROBE6 = DATA / "oos_probe6.yaml"  # short ones, "back" that is no back, asking about the bot
+OOS_PROBE7 = DATA / "oos_probe7.yaml"  # long stories about other aches, training, other people
 UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
 # Warning signs described rather than named: the tests hold each at 95% recall or more.
 DESCRIBED_SIGN_PROBES = (RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, *LATER_RED_FLAG_PROBES)
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             RED_FLAG_PROBE7,
             *LATER_RED_FLAG_PROBES,
             *OOS_PROBES,
+            OOS_PROBE7,
             UNSEEN,
         ],
     )

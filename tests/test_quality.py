@@ -20,6 +20,7 @@ from bench.quality import (
     GENERALISATION4,
     GENERALISATION5,
     LABELLED,
+    OOS_PROBE7,
     OOS_PROBES,
     RED_FLAG_PROBE,
     RED_FLAG_PROBE2,
@@ -83,6 +84,16 @@ def test_long_stories_from_particular_runners(matcher: Matcher) -> None:
     report = evaluate(matcher.match, load_examples(GENERALISATION5))
     assert report.in_scope >= 290
     assert report.accuracy >= 0.82, report.misses
+
+
+def test_long_out_of_scope_stories(matcher: Matcher) -> None:
+    # oos_probe7: not answered with a topic 80.7% -> 83.3% (warning-sign rules that
+    # fired on other aches: "both calves tight", "lose 5 kilos", "awake till 2am");
+    # 88.0% by this measure, where an urgent answer also counts as not answering.
+    # The weakest out-of-scope kind left: a long story about another ache.
+    report = evaluate(matcher.match, load_examples(OOS_PROBE7))
+    assert report.out_of_scope >= 140
+    assert report.abstention >= 0.86, [m for m in report.misses if m.startswith("None")]
 
 
 @pytest.mark.parametrize(
