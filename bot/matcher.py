@@ -21,7 +21,7 @@ from bot.lexicon import Lexicon
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
 from bot.scope import Scope, assess_scope
-from bot.text import normalise, split_sentences
+from bot.text import QUESTION_OPENERS, normalise, split_sentences
 from bot.topic_index import TopicIndex
 
 MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
@@ -218,36 +218,13 @@ class Matcher:
             asked = [
                 index
                 for index in range(count - _MAX_PIECES)
-                if sentence_words[index][:1] and sentence_words[index][0] in _QUESTION_OPENERS
+                if sentence_words[index][:1] and sentence_words[index][0] in QUESTION_OPENERS
             ]
             if asked:
                 pieces.append(content(asked[-1]))
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
 
 
-_QUESTION_OPENERS = frozenset(
-    {
-        "what",
-        "how",
-        "should",
-        "can",
-        "is",
-        "does",
-        "do",
-        "will",
-        "would",
-        "any",
-        "when",
-        "which",
-        "why",
-        "are",
-        "could",
-        "am",
-        "whats",
-        "hows",
-        "wondering",
-    }
-)
 _PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})
 _NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "without", "free"})
 

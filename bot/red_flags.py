@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.regex_literals import LiteralCheck, LiteralFinder
 from bot.spelling import Speller
-from bot.text import normalise, split_sentences
+from bot.text import YES_NO_OPENERS, normalise, split_sentences
 
 Level = Literal["emergency", "soon"]
 LEVELS: tuple[Level, ...] = ("emergency", "soon")
@@ -339,12 +339,7 @@ def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
     # ("a fever, otherwise fine"). "Is numbness down there normal?" asks, not denies.
     following = plain[end:].split()
     after = following[: 3 if following[:1] and following[0] in _COPULAS else 2]
-    asking = plain.split(" ", 1)[0] in _QUESTION_OPENERS
+    asking = plain.split(" ", 1)[0] in YES_NO_OPENERS
     return _contains_cue(before, negation.before) or (
         not asking and _contains_cue(after, negation.after)
     )
-
-
-_QUESTION_OPENERS = frozenset(
-    {"is", "are", "does", "do", "can", "could", "should", "would", "will"}
-)

@@ -36,12 +36,11 @@ _OWNER_VERBS = frozenset(
     }
 )
 _BACK_WORDS = frozenset({"back", "pain", "sciatica", "disc", "spasms", "spine"})
-_THEIR_BACK = ("his back", "her back", "its back", "his spine", "her spine")
 # "my dad's MRI", "my patient's lumbar x-ray": a scan or a back that belongs to them.
 _THEIRS = frozenset({"back", "spine", "lumbar", "mri", "scan", "x", "xray", "disc", "sciatica"})
 _FIRST_PERSON = frozenset({"i", "me", "myself"})
 _ME = frozenset({"me", "myself"})
-_THEIR = frozenset({"his", "her"})  # not "their": "anyone tried it for their back?"
+_THEIR = frozenset({"his", "her", "its"})  # not "their": "anyone tried it for their back?"
 _MINE = ("mine", "my own", "help me", "for me", "me too", "work for me")
 _OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 6
@@ -147,13 +146,11 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         for index in owners
     ):
         return True  # "should my runners do core on easy days?": asking for others
-    return any(has_the_back(index) for index in owners) or any(
-        f" {phrase} " in text for phrase in _THEIR_BACK
-    )
+    return any(has_the_back(index) for index in owners) or _their_back(words)
 
 
 def _their_back(words: list[str]) -> bool:
-    """ "her back", "their backs", "her chronic back pain": someone else's back, by name."""
+    """ "her back", "its back", "her chronic back pain": someone else's back, by name."""
     return any(
         word in _THEIR and _BACKS & set(words[index + 1 : index + 4])
         for index, word in enumerate(words)

@@ -77,6 +77,12 @@ _REPEATS = re.compile(r"([^\W\d_])\1\1+")
 # The same two on lower-cased ASCII, where a letter is [a-z] and a word character [a-z0-9].
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)?")
 _ASCII_REPEATS = re.compile(r"([a-z])\1\1+")
+# How questions open. Yes/no ones ("is numbness down there normal?") ask rather
+# than state; the others also mark a sentence that asks something.
+YES_NO_OPENERS = frozenset({"is", "are", "does", "do", "can", "could", "should", "would", "will"})
+QUESTION_OPENERS = YES_NO_OPENERS | {
+    "what", "how", "any", "when", "which", "why", "am", "whats", "hows", "wondering",
+}  # fmt: skip
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s+(?:but|also|and also|plus|btw|anyway)\s+")
 
 
