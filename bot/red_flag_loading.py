@@ -67,13 +67,14 @@ def _parse_negation(path: Path, raw: Any, problems: Problems) -> Negation:
         problems.add(path, line_of(raw), "'negation' must be a mapping")
         return Negation(0, (), (), ())
     fields = FieldReader(path, raw, problems, "negation")
-    fields.check_known({"window", "before", "after", "uncertain", "others"})
+    fields.check_known({"window", "before", "after", "uncertain", "others", "history"})
     return Negation(
         window=int(fields.number("window", low=1, high=20)),
         before=tuple(normalise(cue) for cue in fields.texts("before")),
         after=tuple(normalise(cue) for cue in fields.texts("after")),
         uncertain=tuple(normalise(cue) for cue in fields.texts("uncertain", required=False)),
         others=frozenset(normalise(w) for w in fields.texts("others", required=False)),
+        history=tuple(normalise(cue) for cue in fields.texts("history", required=False)),
     )
 
 

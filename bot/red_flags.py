@@ -48,9 +48,31 @@ class Rule:
     def literals(self) -> frozenset[str]:
         return frozenset().union(*(check.literals for check in self.checks))
 
+    @cached_property
+    def _checks_by_key(self) -> dict[str, tuple[int, ...]]:
+        """Check numbers by key literal (every match of a check contains one of its keys)."""
+        index: dict[str, list[int]] = {}
+        for number, check in enumerate(self.checks):
+            for literal in check.key:
+                index.setdefault(literal, []).append(number)
+        return {literal: tuple(numbers) for literal, numbers in index.items()}
+
+    @cached_property
+    def _keyless(self) -> tuple[int, ...]:
+        return tuple(number for number, check in enumerate(self.checks) if not check.key)
+
     def candidates(self, present: frozenset[str]) -> list[re.Pattern[str]]:
-        """The patterns that could match text containing the `present` literals."""
-        return [check.pattern for check in self.checks if check.may_match(present)]
+        """The patterns that could match text containing the `present` literals, in order.
+
+        Only checks keyed by a present literal are looked at: a rule has dozens of
+        patterns and this runs for every clause of a message.
+        """
+        by_key = self._checks_by_key
+        numbers = set(self._keyless)
+        for literal in present:
+            numbers.update(by_key.get(literal, ()))
+        checks = self.checks
+        return [checks[n].pattern for n in sorted(numbers) if checks[n].may_match(present)]
 
 
 @dataclass(frozen=True)
@@ -60,10 +82,23 @@ class Negation:
     after: tuple[str, ...]
     uncertain: tuple[str, ...]
     others: frozenset[str] = frozenset()
+    # "mum had cancer": someone else's history, no hit. Unless that someone is the
+    # one with the bad back ("my husband had a melanoma and now his back hurts").
+    history: tuple[str, ...] = ()
 
     @cached_property
     def uncertain_pattern(self) -> re.Pattern[str]:
         return re.compile(r"\b(?:" + "|".join(map(re.escape, self.uncertain)) + r")\b")
+
+    @cached_property
+    def others_back_pattern(self) -> re.Pattern[str]:
+        """ "her back", "my son's back", "she has back pain": the patient is someone else."""
+        people = "|".join(map(re.escape, sorted(self.others - {"he", "she", "they", "him"})))
+        return re.compile(
+            rf"\b(?:(?:his|her|their|(?:{people})(?: s)?) (?:lower |low |bad |sore |poor )?back\b(?! (?:to|home|from)\b)"
+            rf"|(?:{people}|he|she|they) (?:(?!my |i )\w+ ){{0,4}}"
+            r"(?:back pain|backache|back ache|bad back|sore back|back hurts|back is (?:sore|bad)))"
+        )
 
 
 @dataclass(frozen=True)
@@ -165,6 +200,12 @@ class RedFlags:
         if not mentioned and _DENIAL_WORDS.isdisjoint(whole.split()):
             return Screening(None, text, (), sentences)  # nothing flagged or denied
         found = [self.finder.present(c) for c in clauses] if mentioned else []
+        # A parent or partner writing about the runner: their warning signs count.
+        others_back = (
+            bool(mentioned)
+            and any(self.negation.others_back_pattern.search(c) for c in clauses)
+            and _OWN_BACK.search(whole) is None
+        )
         hits: list[RedFlagHit] = []
         for rule in mentioned:
             scopes = (
@@ -175,7 +216,7 @@ class RedFlags:
             for plain, literals, following in scopes:
                 if following in _ANSWERED_NO:
                     continue  # "Leaking? Nope." denies it in the next breath
-                phrase = _first_live_hit(rule, plain, literals, self.negation)
+                phrase = _first_live_hit(rule, plain, literals, self.negation, others_back)
                 if phrase is not None:
                     hits.append(RedFlagHit(rule, phrase))
                     break
@@ -193,6 +234,11 @@ class RedFlags:
         return Screening(None, ". ".join(kept), denials)
 
 
+# "mine is just tight", "my lower back", "for me only stiffness": the runner's own back.
+_OWN_BACK = re.compile(
+    r"\b(?:my (?:lower |low |own |bad |sore )?back|mine|my own|for me"
+    r"|i (?:only |just )?(?:have|got) (?:a )?(?:stiff|sore|tight|bad|achy))\b"
+)
 _CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses
 
 
@@ -275,13 +321,21 @@ def _mark_uncertainty(plain: str, negation: Negation) -> str:
 
 
 def _first_live_hit(
-    rule: Rule, plain: str, present: frozenset[str], negation: Negation
+    rule: Rule, plain: str, present: frozenset[str], negation: Negation, others_back: bool
 ) -> str | None:
+    """The first match of `rule` in `plain` that is not denied nor about a bystander.
+
+    `others_back`: the message is about someone else's back, so what happened
+    to someone else is the patient's own history, not a bystander's.
+    """
     for pattern in rule.candidates(present):
         for found in pattern.finditer(plain):
-            if rule.negatable and _is_negated(plain, found.start(), found.end(), negation):
+            start, end = found.start(), found.end()
+            if rule.negatable and _is_negated(plain, start, end, negation, others_back):
                 continue
-            if not (rule.others_cancel and _about_someone_else(plain[: found.start()], negation)):
+            if others_back or not (
+                rule.others_cancel and _about_someone_else(plain[:start], negation)
+            ):
                 return found.group(0)
     return None
 
@@ -330,7 +384,9 @@ def _about_someone_else(before_text: str, negation: Negation) -> bool:
     return False
 
 
-def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
+def _is_negated(
+    plain: str, start: int, end: int, negation: Negation, others_back: bool = False
+) -> bool:
     if _negated_inside(plain[start:end].split()):
         return True
     before = _INABILITY.sub("unable", plain[:start]).split()[-negation.window :]
@@ -340,6 +396,8 @@ def _is_negated(plain: str, start: int, end: int, negation: Negation) -> bool:
     following = plain[end:].split()
     after = following[: 3 if following[:1] and following[0] in _COPULAS else 2]
     asking = plain.split(" ", 1)[0] in YES_NO_OPENERS
-    return _contains_cue(before, negation.before) or (
-        not asking and _contains_cue(after, negation.after)
+    return (
+        _contains_cue(before, negation.before)
+        or (not others_back and _contains_cue(before, negation.history))
+        or (not asking and _contains_cue(after, negation.after))
     )

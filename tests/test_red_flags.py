@@ -121,3 +121,42 @@ def test_a_misspelt_warning_sign_still_gets_the_urgent_answer(matcher: Matcher) 
     assert match.kind == "urgent"
     assert matcher.match("had prostate cancor 5 years back, now my back hurts").kind == "urgent"
     assert matcher.match("my legs ache after the hills, heat or ice?").kind != "urgent"
+
+
+# A parent or partner writing about the runner: the warning signs are the patient's.
+SOMEONE_ELSES_BACK = [
+    "my daughter got hit by a car while out running, says her back hurts. is heat ok?",
+    "my husband had a melanoma removed and now he's got back pain, can he run?",
+    "mum (71) bumped her back on a bench, she's on fosamax for thin bones",
+    "my son's back has been bad and he's been soiling himself, can he keep training?",
+    "my girlfriend's back went and now the area between her legs feels numb",
+]
+# Someone else's history beside the runner's own back is not the runner's warning sign.
+BYSTANDERS = [
+    "my mate was in a car accident and hurt his back. mine just went after a sneeze, why?",
+    "my buddy fell off her bike and hurt her back but mine is just tight from hills",
+    "my mum had cancer years ago. heat or ice for my back?",
+]
+
+
+@pytest.mark.parametrize("text", SOMEONE_ELSES_BACK)
+def test_warning_signs_of_someone_elses_back_get_the_urgent_answer(
+    matcher: Matcher, text: str
+) -> None:
+    assert matcher.match(text).kind == "urgent"
+
+
+@pytest.mark.parametrize("text", BYSTANDERS)
+def test_a_bystanders_history_beside_my_own_back_is_no_red_flag(
+    matcher: Matcher, text: str
+) -> None:
+    match = matcher.match(text)
+    assert match.kind != "urgent"
+    assert match.red_flag is None
+
+
+def test_a_climbing_series_of_pain_scores_is_worsening_pain(matcher: Matcher) -> None:
+    match = matcher.match("rating my pain each week - 3, 4, 5, 6, now 7. is that normal?")
+    assert match.red_flag is not None
+    assert match.red_flag.rule.id == "worsening-scores"
+    assert matcher.match("did 3, 4, 5 km this week, now 7 next week ok?").kind != "urgent"
