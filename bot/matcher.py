@@ -21,7 +21,7 @@ from bot.lexicon import Lexicon
 from bot.match_settings import MatchSettings
 from bot.red_flags import RedFlagHit
 from bot.scope import Scope, assess_scope
-from bot.text import QUESTION_OPENERS, normalise, split_sentences
+from bot.text import QUESTION_OPENERS, normalise
 from bot.topic_index import TopicIndex
 
 MatchKind = Literal["answer", "urgent", "smalltalk", "clarify", "fallback"]
@@ -135,10 +135,8 @@ class Matcher:
         text = text[:MAX_CHARS_SCORED]
         screening = self._kb.red_flags.screen(text)
         red_flag, question = screening.hit, screening.question
-        if screening.sentences is not None:  # read once, by the screen
-            sentences = [self._analyzer.fixed(plain.split()) for plain in screening.sentences]
-        else:
-            sentences = [self._analyzer.words(sentence) for sentence in split_sentences(question)]
+        # Normalised once, by the screen.
+        sentences = [self._analyzer.fixed(plain.split()) for plain in screening.sentences]
         # Scope is read from the question: "no pain, no injuries, just unfit" has none.
         scope = assess_scope([word for words in sentences for word in words], self._kb.lexicon)
         # "no injuries, just unfit - how do I start running?": pain denied outright.

@@ -119,10 +119,10 @@ class Screening:
 
     hit: RedFlagHit | None
     question: str
-    denials: tuple[str, ...] = ()  # the normalised clauses dropped as denials
-    # The question's sentences, normalised, when the question is the whole message
-    # (the screen has read it already; the matcher need not read it again).
-    sentences: tuple[str, ...] | None = None
+    denials: tuple[str, ...]  # the normalised clauses dropped as denials
+    # The question's sentences, normalised (the screen has read them already; the
+    # matcher need not read them again).
+    sentences: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,9 @@ class RedFlags:
         if not kept or len(kept) == len(raw_clauses):
             return Screening(None, text, (), sentences)
         denials = tuple(p for p, is_denial in zip(clauses, denied, strict=True) if is_denial)
-        return Screening(None, ". ".join(kept), denials)
+        # The question is the kept clauses as sentences of their own, already normalised.
+        kept_plain = tuple(p for p, is_denial in zip(normalised, denied, strict=True) if not is_denial)
+        return Screening(None, ". ".join(kept), denials, kept_plain)
 
 
 # "mine is just tight", "my lower back", "for me only stiffness": the runner's own back.
