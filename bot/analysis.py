@@ -18,6 +18,21 @@ from bot.text import normalise
 CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never collide with words
 
 
+_VERB_ENDINGS = ("ed", "d", "ing")
+
+
+def _english_or_inflected(word: str) -> bool:
+    """An English headword, or a verb form of one ("supposed", "limping"): never a typo.
+
+    Plurals are left to the corrector on purpose: "osteopaths" snaps to the
+    knowledge base's "osteopath" and so to its synonym group.
+    """
+    words = english_words()
+    return word in words or any(
+        word.endswith(ending) and word[: -len(ending)] in words for ending in _VERB_ENDINGS
+    )
+
+
 class Analyzer:
     """Turns text into matching tokens using the lexicon and a known vocabulary."""
 
@@ -47,7 +62,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str:
         """The known word a misspelling was meant to be, or the word itself."""
-        if word in self._known or not word.isalpha() or word in english_words():
+        if word in self._known or not word.isalpha() or _english_or_inflected(word):
             return word
         cached = self._corrections.get(word)
         if cached is not None:
@@ -77,6 +92,9 @@ class Analyzer:
         return self.tokens_from_words(self.words(text))
 
     def tokens_from_words(self, words: list[str]) -> list[str]:
+        fillers = self._lexicon.fillers
+        if fillers:
+            words = [word for word in words if word not in fillers]
         concepts = self._lexicon.concepts
         tokens: list[str] = []
         index = 0

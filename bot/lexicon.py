@@ -27,6 +27,7 @@ _FIELDS = {
     "other_subjects",
     "animals",
     "general_pain_words",
+    "fillers",
 }
 
 
@@ -49,6 +50,9 @@ class Lexicon:
     general_pain_words: frozenset[str] = frozenset()
     study_and_work: frozenset[str] = frozenset()  # outside unless the runner's own pain
     general_questions: frozenset[str] = frozenset()  # the same: history, prices, cover
+    # Words that only add emphasis ("what ACTUALLY helps"): dropped before matching,
+    # so they neither count as evidence nor break a synonym phrase apart.
+    fillers: frozenset[str] = frozenset()
 
     def all_phrases(self) -> frozenset[str]:
         """Every phrase of the scope lists: words the spelling fixer must know as words."""
@@ -100,8 +104,8 @@ def longest_phrase_by_first_word(phrases: Iterable[str]) -> dict[str, int]:
     return lengths
 
 
-def _phrases(fields: FieldReader, key: str) -> frozenset[str]:
-    return frozenset(p for p in (normalise(t) for t in fields.texts(key)) if p)
+def _phrases(fields: FieldReader, key: str, required: bool = True) -> frozenset[str]:
+    return frozenset(p for p in (normalise(t) for t in fields.texts(key, required=required)) if p)
 
 
 def _parse_concepts(path: Path, raw: Any, problems: Problems) -> dict[str, str]:
@@ -160,4 +164,5 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         general_pain_words=_phrases(fields, "general_pain_words"),
         study_and_work=_phrases(fields, "study_and_work"),
         general_questions=_phrases(fields, "general_questions"),
+        fillers=_phrases(fields, "fillers", required=False),
     )

@@ -77,6 +77,22 @@ def test_the_runners_own_back_is_theirs_even_with_a_pet_in_the_story(matcher: Ma
     assert match.topic == "heat-and-ice"
 
 
+def test_emphasis_words_change_nothing(matcher: Matcher) -> None:
+    plain = matcher.match("what helps right now for my back")
+    for emphatic in (
+        "what actually helps right now for my back",
+        "ugh what REALLY helps right now for my back tbh",
+    ):
+        match = matcher.match(emphatic)
+        assert (match.kind, match.topic) == (plain.kind, plain.topic) == ("answer", "acute-relief")
+
+
+def test_a_verb_form_is_never_taken_for_a_typo(matcher: Matcher) -> None:
+    # "supposed" was once snapped to "supported" (a strengthening word).
+    match = matcher.match("who am I supposed to see for my lower back")
+    assert (match.kind, match.topic) == ("answer", "which-doctor")
+
+
 @pytest.mark.parametrize(
     "text",
     [
