@@ -28,6 +28,7 @@ _FIELDS = {
     "animals",
     "general_pain_words",
     "fillers",
+    "named_treatments",
 }
 
 
@@ -53,6 +54,9 @@ class Lexicon:
     # Words that only add emphasis ("what ACTUALLY helps"): dropped before matching,
     # so they neither count as evidence nor break a synonym phrase apart.
     fillers: frozenset[str] = frozenset()
+    # Concepts that name a treatment: a closing question that only refers back to
+    # one ("would either of those help?") is about the treatments named before it.
+    named_treatments: frozenset[str] = frozenset()
 
     def all_phrases(self) -> frozenset[str]:
         """Every phrase of the scope lists: words the spelling fixer must know as words."""
@@ -149,8 +153,9 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         data = {}
     fields = FieldReader(path, data, problems, "lexicon")
     fields.check_known(_FIELDS)
+    concepts = _parse_concepts(path, data.get("concepts", {}), problems)
     return Lexicon(
-        concepts=_parse_concepts(path, data.get("concepts", {}), problems),
+        concepts=concepts,
         spellings=_parse_spellings(path, data.get("spellings", {}), problems),
         stopwords=_phrases(fields, "stopwords"),
         other_body_parts=_phrases(fields, "other_body_parts"),
@@ -165,4 +170,23 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         study_and_work=_phrases(fields, "study_and_work"),
         general_questions=_phrases(fields, "general_questions"),
         fillers=_phrases(fields, "fillers", required=False),
+        named_treatments=_concept_names(path, data, concepts, problems),
     )
+
+
+def _concept_names(
+    path: Path, data: dict[str, Any], concepts: dict[str, str], problems: Problems
+) -> frozenset[str]:
+    """`named_treatments`: names of concepts, each checked against `concepts`."""
+    raw = data.get("named_treatments", [])
+    known = set(concepts.values())
+    if not isinstance(raw, list):
+        problems.add(path, line_of(data, "named_treatments"), "'named_treatments' must be a list")
+        return frozenset()
+    names: set[str] = set()
+    for index, name in enumerate(raw):
+        if name not in known:
+            problems.add(path, line_of(raw, index), f"named_treatments: no concept '{name}'")
+        else:
+            names.add(str(name))
+    return frozenset(names)

@@ -11,6 +11,7 @@ their last sentences; each topic keeps its best piece.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
@@ -113,6 +114,7 @@ class Matcher:
         }
         self._analyzer = Analyzer(kb.lexicon, plain.values())
         self._answer_topics = frozenset(t.id for t in kb.topics.values() if t.kind == "answer")
+        self._treatments = frozenset(CONCEPT_MARK + name for name in kb.lexicon.named_treatments)
         self._index = TopicIndex(
             {
                 topic: [self._content(plain[text]) for text in texts]
@@ -205,12 +207,13 @@ class Matcher:
         pieces = [[token for index in last for token in content(index)]]
         if count > 1:
             # "Thanks! And when can I run again?": the question, not the thanks.
-            questions: list[list[str]] = []
-            for index in reversed(range(count)):
-                if not set(content(index)) <= _PLEASANTRIES:
-                    questions.insert(0, content(index))
-                    if len(questions) == _MAX_PIECES:
-                        break
+            asking = [i for i in range(count) if not set(content(i)) <= _PLEASANTRIES]
+            questions = [content(index) for index in asking[-_MAX_PIECES:]]
+            if asking:
+                earlier = (content(index) for index in range(asking[-1]))
+                questions[-1] = self._with_treatments_referred_to(
+                    questions[-1], sentence_words[asking[-1]], earlier
+                )
             pieces += questions or [content(index) for index in last][-_MAX_PIECES:]
             # A story can ask its question in the middle and go on after it.
             asked = [
@@ -222,8 +225,20 @@ class Matcher:
                 pieces.append(content(asked[-1]))
         return [list(dict.fromkeys(piece)) for piece in pieces if piece]
 
+    def _with_treatments_referred_to(
+        self, final: list[str], final_words: list[str], earlier: Iterable[list[str]]
+    ) -> list[str]:
+        """ "A yin class or a tai chi group. Would either of those help?": the closing
+        question gets the treatments named earlier when it only refers back to them."""
+        treatments = self._treatments
+        if treatments.intersection(final) or _REFERRING.isdisjoint(final_words):
+            return final
+        return final + [token for tokens in earlier for token in tokens if token in treatments]
+
 
 _PLEASANTRIES = frozenset({CONCEPT_MARK + "greeting", CONCEPT_MARK + "thanks"})
+# Words by which a closing question points back at something named before it.
+_REFERRING = frozenset({"it", "that", "those", "these", "either", "this", "them", "one", "ones"})
 _NEGATIONS = frozenset({"no", "not", "nothing", "zero", "none", "never", "without", "free"})
 
 

@@ -95,7 +95,8 @@ class Negation:
         """ "her back", "my son's back", "she has back pain": the patient is someone else."""
         people = "|".join(map(re.escape, sorted(self.others - {"he", "she", "they", "him"})))
         return re.compile(
-            rf"\b(?:(?:his|her|their|(?:{people})(?: s)?) (?:lower |low |bad |sore |poor )?back\b(?! (?:to|home|from)\b)"
+            rf"\b(?:(?:his|her|their|(?:{people})(?: s)?) (?:lower |low |bad |sore |poor )?back"
+            r"\b(?! (?:to|home|from)\b)"
             rf"|(?:{people}|he|she|they) (?:(?!my |i )\w+ ){{0,4}}"
             r"(?:back pain|backache|back ache|bad back|sore back|back hurts|back is (?:sore|bad)))"
         )
@@ -232,8 +233,8 @@ class RedFlags:
             return Screening(None, text, (), sentences)
         denials = tuple(p for p, is_denial in zip(clauses, denied, strict=True) if is_denial)
         # The question is the kept clauses as sentences of their own, already normalised.
-        kept_plain = tuple(p for p, is_denial in zip(normalised, denied, strict=True) if not is_denial)
-        return Screening(None, ". ".join(kept), denials, kept_plain)
+        plain_kept = tuple(p for p, denial in zip(normalised, denied, strict=True) if not denial)
+        return Screening(None, ". ".join(kept), denials, plain_kept)
 
 
 # "mine is just tight", "my lower back", "for me only stiffness": the runner's own back.

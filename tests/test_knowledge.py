@@ -107,6 +107,16 @@ def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     assert any("'stopwords' items must be text" in p for p in problems_of(kb_copy))
 
 
+def test_a_named_treatment_must_be_a_concept(kb_copy: Path) -> None:
+    assert_refused_at(
+        kb_copy / "lexicon.yaml",
+        "named_treatments: [massage,",
+        "named_treatments: [masage,",
+        "named_treatments: [masage,",
+        "named_treatments: no concept 'masage'",
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "reason"),
     [

@@ -87,6 +87,18 @@ def test_emphasis_words_change_nothing(matcher: Matcher) -> None:
         assert (match.kind, match.topic) == (plain.kind, plain.topic) == ("answer", "acute-relief")
 
 
+def test_a_closing_question_about_treatments_named_before_it(matcher: Matcher) -> None:
+    story = (
+        "There is a massage place next to my work. My lower back has been tight since my "
+        "long run on Sunday. Is it worth going in?"
+    )
+    match = matcher.match(story)
+    assert (match.kind, match.topic) == ("answer", "massage")
+    # A closing question that names its own subject keeps it.
+    plain = "I had a massage on Tuesday. My lower back has ached for five months, is it chronic?"
+    assert matcher.match(plain).topic == "chronic-back-pain"
+
+
 def test_a_verb_form_is_never_taken_for_a_typo(matcher: Matcher) -> None:
     # "supposed" was once snapped to "supported" (a strengthening word).
     match = matcher.match("who am I supposed to see for my lower back")

@@ -87,8 +87,10 @@ def test_clauses_normalised_together_equal_one_by_one(raw: list[str]) -> None:
 
 
 _PIECES = st.sampled_from(
-    [", ", " - ", " but ", " though ", "However", ". ", "!? ", "\n", "can't ", "I'm "]
-    + ["no fever", "bladder fine", "not numb", "heat or ice?", "e.g. ", "...", "never"]
+    [
+        *[", ", " - ", " but ", " though ", "However", ". ", "!? ", "\n", "can't ", "I'm "],
+        *["no fever", "bladder fine", "not numb", "heat or ice?", "e.g. ", "...", "never"],
+    ]
 )
 
 
