@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import snowballstemmer
 
-from bot.lexicon import Lexicon
+from bot.lexicon import Lexicon, blank_back_idioms
 from bot.spelling import MAX_CACHED, closest, english_words
 from bot.text import normalise
 
@@ -93,8 +93,9 @@ class Analyzer:
 
     def tokens_from_words(self, words: list[str]) -> list[str]:
         fillers = self._lexicon.fillers
-        if fillers:
-            words = [word for word in words if word not in fillers]
+        # "back on track", "back garden": that "back" says nothing of any topic.
+        words = blank_back_idioms(words, self._lexicon.idioms_of_no_topic)
+        words = [word for word in words if word not in fillers and word != "_"]
         concepts = self._lexicon.concepts
         tokens: list[str] = []
         index = 0

@@ -98,6 +98,32 @@ class Lexicon:
         """Back idioms, longest first in a fixed order: "back to back" before "back to"."""
         return tuple(sorted(self.back_idioms, key=lambda phrase: (-len(phrase), phrase)))
 
+    @cached_property
+    def idioms_of_no_topic(self) -> tuple[str, ...]:
+        """Back idioms that hold no synonym phrase with "back" ("back garden", "back on
+        track", not "keeps coming back"): their "back" is evidence for no topic."""
+        phrases = [f" {phrase} " for phrase in self.concepts if "back" in phrase.split()]
+        return tuple(
+            idiom
+            for idiom in self.idioms_longest_first
+            if not any(phrase in f" {idiom} " or f" {idiom} " in phrase for phrase in phrases)
+        )
+
+
+def blank_back_idioms(words: list[str], idioms: tuple[str, ...]) -> list[str]:
+    """Words with the "back" of idioms like "back to back" or "get back to" blanked out.
+
+    Only "back" goes (to "_"): in "the back of my heel" the heel still counts.
+    `idioms` come longest first, so a message always gets the same answer.
+    """
+    text = f" {' '.join(words)} "
+    if " back " not in text:
+        return words  # nothing to blank out
+    for idiom in idioms:
+        if f" {idiom} " in text:
+            text = text.replace(f" {idiom} ", f" {idiom.replace('back', '_')} ")
+    return text.split()
+
 
 def longest_phrase_by_first_word(phrases: Iterable[str]) -> dict[str, int]:
     """Word -> length in words of the longest phrase starting with it (phrases non-empty)."""

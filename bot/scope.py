@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.lexicon import Lexicon
+from bot.lexicon import Lexicon, blank_back_idioms
 
 _OWNER_VERBS = frozenset(
     {
@@ -43,7 +43,7 @@ _ME = frozenset({"me", "myself"})
 _THEIR = frozenset({"his", "her", "its"})  # not "their": "anyone tried it for their back?"
 _MINE = ("mine", "my own", "help me", "for me", "me too", "work for me")
 _OWN_BACK = ("back", "lower back", "low back", "spine")
-_OWNER_WINDOW = 6
+_OWNER_WINDOW = 7
 _BACKS = frozenset({"back", "backs", "spine"})
 # "my dad says lie flat for a week": someone else's advice, asked about by the runner.
 _REPORTING_VERBS = frozenset(
@@ -80,21 +80,6 @@ def _phrases(words: list[str], lengths: dict[str, int]) -> set[str]:
         for size in range(1, min(lengths.get(word, 0), 3) + 1):
             found.add(" ".join(words[index : index + size]))
     return found
-
-
-def _without_idioms(words: list[str], idioms: tuple[str, ...]) -> list[str]:
-    """Words with the "back" of idioms like "back to back" or "get back to" blanked out.
-
-    Only "back" goes: in "the back of my heel" the heel still counts. `idioms`
-    come longest first, so a message always gets the same answer.
-    """
-    text = f" {' '.join(words)} "
-    if "back" not in text:
-        return words  # nothing to blank out
-    for idiom in idioms:
-        if f" {idiom} " in text:
-            text = text.replace(f" {idiom} ", f" {idiom.replace('back', '_')} ")
-    return text.split()
 
 
 def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
@@ -185,7 +170,7 @@ def _own_pain(words: list[str], lexicon: Lexicon) -> bool:
 def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
     """What the message is about, from its normalised, spelling-fixed words."""
     phrases = _phrases(
-        _without_idioms(words, lexicon.idioms_longest_first), lexicon.scope_phrase_lengths
+        blank_back_idioms(words, lexicon.idioms_longest_first), lexicon.scope_phrase_lengths
     )
     about_the_back = bool(phrases & lexicon.back_context)
     about_pain = about_the_back or bool(phrases & lexicon.pain_context)

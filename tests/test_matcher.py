@@ -50,6 +50,9 @@ def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic:
         "should i back off the pace in the heat",
         "upper back stiff after sleeping on the sofa",
         "my mate bet me i can't go sub 20 in a 5k",
+        "back on it after christmas",
+        "we live at the back of the pack, any tips for our club?",
+        "want my 5k PB back",
     ],
 )
 def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
