@@ -74,6 +74,7 @@ _TOPIC_FIELDS = {
     "source",
     "reviewed",
     "related",
+    "needs_pain_words",
 }
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -92,6 +93,9 @@ class Topic:
     source: str
     reviewed: dt.date
     related: tuple[str, ...]
+    # About running *with* a bad back: a message naming no pain, injury or back
+    # ("is it ok to run every day") needs a clearer match before it gets this answer.
+    needs_pain_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,7 @@ def _parse_topic(path: Path, raw: Any, line: int, problems: Problems) -> Topic |
         source=fields.text("source"),
         reviewed=fields.date("reviewed") or dt.date.min,
         related=tuple(fields.texts("related", required=False)),
+        needs_pain_words=fields.flag("needs_pain_words"),
     )
     return topic if len(problems.messages) == before else None
 

@@ -28,6 +28,7 @@ class MatchSettings:
     sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS
     out_of_scope_back_discount: float  # scales the out-of-scope score when the back is named
     no_pain_discount: float  # scales answer topics when nothing mentions pain, injury or the back
+    pain_topic_discount: float  # scales it again for topics marked needs_pain_words
     red_flag_score: float  # the red-flags topic at or above this ...
     red_flag_margin: float  # ... and this close to the best topic: urgent answer
 
@@ -48,6 +49,7 @@ DEFAULTS = MatchSettings(
     sentence_scorer="token_sort_ratio",
     out_of_scope_back_discount=1.0,
     no_pain_discount=1.0,
+    pain_topic_discount=1.0,
     red_flag_score=40.0,
     red_flag_margin=0.0,
 )
@@ -74,6 +76,7 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         sentence_scorer=fields.text("sentence_scorer"),
         out_of_scope_back_discount=fields.number("out_of_scope_back_discount", low=0, high=1),
         no_pain_discount=fields.number("no_pain_discount", low=0, high=1),
+        pain_topic_discount=fields.number("pain_topic_discount", low=0, high=1),
         red_flag_score=fields.number("red_flag_score", low=0, high=100),
         red_flag_margin=fields.number("red_flag_margin", low=0, high=100),
     )

@@ -114,6 +114,7 @@ class Matcher:
         }
         self._analyzer = Analyzer(kb.lexicon, plain.values())
         self._answer_topics = frozenset(t.id for t in kb.topics.values() if t.kind == "answer")
+        self._pain_topics = frozenset(t.id for t in kb.topics.values() if t.needs_pain_words)
         self._treatments = frozenset(CONCEPT_MARK + name for name in kb.lexicon.named_treatments)
         self._index = TopicIndex(
             {
@@ -181,6 +182,8 @@ class Matcher:
             elif not scope.about_pain and topic in self._answer_topics:
                 # Nothing says pain or injury: "is yoga good for flexibility".
                 factor = settings.no_pain_discount
+                if topic in self._pain_topics:  # "is it ok to run every day"
+                    factor *= settings.pain_topic_discount
                 best[topic] = score * factor * factor if denied_pain else score * factor
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]

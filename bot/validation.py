@@ -89,6 +89,14 @@ class FieldReader:
             self._report(key, f"'{key}' needs at least {min_items} items, found {len(value)}")
         return items
 
+    def flag(self, key: str) -> bool:
+        """An optional true/false field (absent: false)."""
+        value = self.mapping.get(key, False)
+        if not isinstance(value, bool):
+            self._report(key, f"'{key}' must be true or false")
+            return False
+        return value
+
     def number(self, key: str, *, low: float, high: float) -> float:
         value = self.mapping.get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):

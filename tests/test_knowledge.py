@@ -107,6 +107,14 @@ def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     assert any("'stopwords' items must be text" in p for p in problems_of(kb_copy))
 
 
+def test_needs_pain_words_must_be_true_or_false(kb_copy: Path) -> None:
+    path = kb_copy / "topics" / "running.yaml"
+    edit(path, '  needs_pain_words: true  # "is it ok', '  needs_pain_words: sometimes  # "is')
+    line = line_of(path, "needs_pain_words: sometimes")
+    reason = "'needs_pain_words' must be true or false"
+    assert any(p.startswith(f"{path}:{line}: ") and reason in p for p in problems_of(kb_copy))
+
+
 def test_a_named_treatment_must_be_a_concept(kb_copy: Path) -> None:
     assert_refused_at(
         kb_copy / "lexicon.yaml",

@@ -53,6 +53,8 @@ def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic:
         "back on it after christmas",
         "we live at the back of the pack, any tips for our club?",
         "want my 5k PB back",
+        "is cycling good cross-training for a marathon?",
+        "can I do a spin class and an easy run on the same day?",
     ],
 )
 def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
