@@ -181,10 +181,10 @@ class Matcher:
                 best[topic] = score * settings.out_of_scope_back_discount
             elif not scope.about_pain and topic in self._answer_topics:
                 # Nothing says pain or injury: "is yoga good for flexibility".
-                factor = settings.no_pain_discount
+                factor = settings.no_pain_discount ** (2 if denied_pain else 1)
                 if topic in self._pain_topics:  # "is it ok to run every day"
                     factor *= settings.pain_topic_discount
-                best[topic] = score * factor * factor if denied_pain else score * factor
+                best[topic] = score * factor
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 

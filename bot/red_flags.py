@@ -380,7 +380,7 @@ def _about_someone_else(before_text: str, negation: Negation) -> bool:
     """ "my toddler has had a temperature": a third party just before, and no "I" since."""
     words = before_text.split()[-negation.window - 2 :]
     for index in range(len(words) - 1, -1, -1):
-        if words[index] in {"i", "me", "myself"}:
+        if words[index] in {"i", "me", "myself", "my"}:  # "my partner touched MY thigh"
             return False
         if words[index] in negation.others:
             return True
