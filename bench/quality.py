@@ -27,6 +27,8 @@ GENERALISATION2 = DATA / "generalisation2.yaml"
 GENERALISATION3 = DATA / "generalisation3.yaml"  # a third writer, topics.md alone
 GENERALISATION4 = DATA / "generalisation4.yaml"  # a fourth: phone wording, things by what they do
 GENERALISATION5 = DATA / "generalisation5.yaml"  # a fifth: long stories, particular runners
+GENERALISATION6 = DATA / "generalisation6.yaml"  # a sixth: short chat messages, mixed styles
+GENERALISATION7 = DATA / "generalisation7.yaml"  # a seventh: everyday words, odd sentence shapes
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -47,10 +49,15 @@ OOS_PROBE4 = DATA / "oos_probe4.yaml"  # same treatments for other body parts, o
 OOS_PROBE5 = DATA / "oos_probe5.yaml"  # history, prices and cover; someone else's back, my worry
 OOS_PROBE6 = DATA / "oos_probe6.yaml"  # short ones, "back" that is no back, asking about the bot
 OOS_PROBE7 = DATA / "oos_probe7.yaml"  # long stories about other aches, training, other people
-UNSEEN = DATA / "unseen.yaml"  # measured only: never read or tuned on
+OOS_PROBE8 = DATA / "oos_probe8.yaml"  # shared words: other body parts, training, idioms of "back"
+OOS_PROBE9 = DATA / "oos_probe9.yaml"  # what a running club's chat sends that is not back pain
+UNSEEN = DATA / "unseen.yaml"  # measured only: its messages are never read
 # Warning signs described rather than named: the tests hold each at 95% recall or more.
 DESCRIBED_SIGN_PROBES = (RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, *LATER_RED_FLAG_PROBES)
-OOS_PROBES = (OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4, OOS_PROBE5, OOS_PROBE6)
+OOS_PROBES = (
+    *(OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4, OOS_PROBE5, OOS_PROBE6),
+    *(OOS_PROBE8, OOS_PROBE9),
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             GENERALISATION3,
             GENERALISATION4,
             GENERALISATION5,
+            GENERALISATION6,
+            GENERALISATION7,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,

@@ -19,6 +19,8 @@ from bench.quality import (
     GENERALISATION3,
     GENERALISATION4,
     GENERALISATION5,
+    GENERALISATION6,
+    GENERALISATION7,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -73,12 +75,22 @@ def test_wordings_from_writers_who_saw_only_the_topic_list(
     assert report.abstention >= abstention, [m for m in report.misses if m.startswith("None")]
 
 
-def test_long_stories_from_particular_runners(matcher: Matcher) -> None:
-    # generalisation5: 78.1% on first reading, 84.4% after (synonyms, and a question
-    # asked mid-story is scored as a piece of its own); long stories stay the weakest.
-    report = evaluate(matcher.match, load_examples(GENERALISATION5))
-    assert report.in_scope >= 290
-    assert report.accuracy >= 0.82, report.misses
+# In-scope only. generalisation5 (long stories): 78.1% on first reading, 84.4% after
+# a question asked mid-story became a piece of its own, 89.1% after a closing question
+# that points back ("would that help?") took the treatments named before it.
+# generalisation6 (short chat messages): 89.0% -> 92.5%. generalisation7 (everyday
+# words instead of the textbook ones): 85.0% -> 88.2% (emphasis words dropped, "will
+# it get better" apart from "how long", "does that count as chronic").
+@pytest.mark.parametrize(
+    ("path", "size", "accuracy"),
+    [(GENERALISATION5, 290, 0.86), (GENERALISATION6, 300, 0.90), (GENERALISATION7, 270, 0.86)],
+)
+def test_stories_and_chat_from_writers_who_saw_only_the_topic_list(
+    matcher: Matcher, path: Path, size: int, accuracy: float
+) -> None:
+    report = evaluate(matcher.match, load_examples(path))
+    assert report.in_scope >= size
+    assert report.accuracy >= accuracy, report.misses
 
 
 def test_long_out_of_scope_stories(matcher: Matcher) -> None:
