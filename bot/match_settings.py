@@ -23,6 +23,10 @@ class MatchSettings:
     bayes_weight: float  # share of the naive-Bayes posterior in the blended score
     word_weight: float  # share of word coverage; the rest is rapidfuzz's sentence score
     smoothing: float  # naive-Bayes additive smoothing (alpha)
+    # Each word's naive-Bayes evidence is scaled by (its IDF / the highest IDF) to this
+    # power: 0 is plain naive Bayes; above 0, words every topic uses ("back", "pain")
+    # count for less.
+    bayes_idf_power: float
     unknown_word_weight: float  # how much a word the knowledge base never uses dilutes the score
     candidate_topics: int  # topics re-scored with rapidfuzz after the word index narrows the field
     sentence_scorer: str  # a rapidfuzz.fuzz scorer name, one of SENTENCE_SCORERS
@@ -44,6 +48,7 @@ DEFAULTS = MatchSettings(
     bayes_weight=0.4,
     word_weight=0.3,
     smoothing=1.0,
+    bayes_idf_power=0.0,
     unknown_word_weight=1.0,
     candidate_topics=4,
     sentence_scorer="token_sort_ratio",
@@ -71,6 +76,7 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         bayes_weight=fields.number("bayes_weight", low=0, high=1),
         word_weight=fields.number("word_weight", low=0, high=1),
         smoothing=fields.number("smoothing", low=0.01, high=10),
+        bayes_idf_power=fields.number("bayes_idf_power", low=0, high=4),
         unknown_word_weight=fields.number("unknown_word_weight", low=0, high=10),
         candidate_topics=int(fields.number("candidate_topics", low=1, high=1000)),
         sentence_scorer=fields.text("sentence_scorer"),

@@ -76,9 +76,15 @@ class TopicIndex:
                 (
                     np.array(list(topics), dtype=float),
                     (0.6 + 0.4 * np.minimum(1.0, uses / 3)) * self._idf[token],
-                    np.log((uses + alpha) / alpha),
+                    np.log((uses + alpha) / alpha) * self._evidence_scale(token),
                 )
             )
+
+    def _evidence_scale(self, token: str) -> float:
+        """How much of a word's naive-Bayes evidence counts: less for words every
+        topic uses, when `bayes_idf_power` is above 0."""
+        top_idf = math.log(1 + len(self._topics))
+        return float((self._idf[token] / top_idf) ** self._settings.bayes_idf_power)
 
     def information(self, tokens: list[str]) -> float:
         """How much the known tokens say: the sum of their IDF weights ("back" alone: little)."""
