@@ -131,7 +131,8 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         for index in owners
     ):
         return True  # "should my runners do core on easy days?": asking for others
-    return any(has_the_back(index) for index in owners) or _their_back(words)
+    mine = any(f" {word} " in text for word in _MINE)  # "worth trying for mine?"
+    return any(has_the_back(index) for index in owners) or (_their_back(words) and not mine)
 
 
 def _their_back(words: list[str]) -> bool:
