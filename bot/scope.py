@@ -44,6 +44,8 @@ _THEIR = frozenset({"his", "her", "its"})  # not "their": "anyone tried it for t
 _MINE = ("mine", "my own", "help me", "for me", "me too", "work for me")
 _OWN_BACK = ("back", "lower back", "low back", "spine")
 _OWNER_WINDOW = 7
+# "can my athletes...", "should my runner...": a question whose subject is someone else.
+_ASKING_ABOUT = frozenset({"can", "could", "should", "does", "do", "would", "will", "is", "are"})
 _BACKS = frozenset({"back", "backs", "spine"})
 # "my dad says lie flat for a week": someone else's advice, asked about by the runner.
 _REPORTING_VERBS = frozenset(
@@ -109,6 +111,11 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         for index in owners
     ):
         return True  # "my patient's lumbar x-ray shows degeneration, how do I explain it?"
+    if not own_back and any(
+        index >= 2 and words[index - 1] == "my" and words[index - 2] in _ASKING_ABOUT
+        for index in owners
+    ):
+        return True  # "can my athletes take ibuprofen before a race, or should I tell them?"
     if (
         not own_back
         and not _own_pain(words, lexicon)

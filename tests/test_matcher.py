@@ -55,6 +55,9 @@ def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic:
         "want my 5k PB back",
         "is cycling good cross-training for a marathon?",
         "can I do a spin class and an easy run on the same day?",
+        "Can my athletes take ibuprofen before a race, or should I tell them not to?",
+        "Oi bot, who built you?",
+        "what's the go with snake bites on trail? first aid tips?",
     ],
 )
 def test_out_of_scope_messages_are_not_answered(matcher: Matcher, text: str) -> None:
