@@ -29,6 +29,7 @@ GENERALISATION4 = DATA / "generalisation4.yaml"  # a fourth: phone wording, thin
 GENERALISATION5 = DATA / "generalisation5.yaml"  # a fifth: long stories, particular runners
 GENERALISATION6 = DATA / "generalisation6.yaml"  # a sixth: short chat messages, mixed styles
 GENERALISATION7 = DATA / "generalisation7.yaml"  # a seventh: everyday words, odd sentence shapes
+GENERALISATION8 = DATA / "generalisation8.yaml"  # an eighth: nine personas, one message per topic
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -51,12 +52,13 @@ OOS_PROBE6 = DATA / "oos_probe6.yaml"  # short ones, "back" that is no back, ask
 OOS_PROBE7 = DATA / "oos_probe7.yaml"  # long stories about other aches, training, other people
 OOS_PROBE8 = DATA / "oos_probe8.yaml"  # shared words: other body parts, training, idioms of "back"
 OOS_PROBE9 = DATA / "oos_probe9.yaml"  # what a running club's chat sends that is not back pain
+OOS_PROBE10 = DATA / "oos_probe10.yaml"  # nine personas: near the subject, outside it
 UNSEEN = DATA / "unseen.yaml"  # measured only: its messages are never read
 # Warning signs described rather than named: the tests hold each at 95% recall or more.
 DESCRIBED_SIGN_PROBES = (RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, *LATER_RED_FLAG_PROBES)
 OOS_PROBES = (
     *(OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4, OOS_PROBE5, OOS_PROBE6),
-    *(OOS_PROBE8, OOS_PROBE9),
+    *(OOS_PROBE8, OOS_PROBE9, OOS_PROBE10),
 )
 
 
@@ -155,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             GENERALISATION5,
             GENERALISATION6,
             GENERALISATION7,
+            GENERALISATION8,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,

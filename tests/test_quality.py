@@ -21,6 +21,7 @@ from bench.quality import (
     GENERALISATION5,
     GENERALISATION6,
     GENERALISATION7,
+    GENERALISATION8,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -80,10 +81,16 @@ def test_wordings_from_writers_who_saw_only_the_topic_list(
 # that points back ("would that help?") took the treatments named before it.
 # generalisation6 (short chat messages): 89.0% -> 92.5%. generalisation7 (everyday
 # words instead of the textbook ones): 85.0% -> 88.2% (emphasis words dropped, "will
-# it get better" apart from "how long", "does that count as chronic").
+# it get better" apart from "how long", "does that count as chronic"). generalisation8
+# (nine personas, written after all of those changes): 92.5% on first reading.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy"),
-    [(GENERALISATION5, 290, 0.86), (GENERALISATION6, 300, 0.90), (GENERALISATION7, 270, 0.86)],
+    [
+        (GENERALISATION5, 290, 0.86),
+        (GENERALISATION6, 300, 0.90),
+        (GENERALISATION7, 270, 0.86),
+        (GENERALISATION8, 240, 0.90),
+    ],
 )
 def test_stories_and_chat_from_writers_who_saw_only_the_topic_list(
     matcher: Matcher, path: Path, size: int, accuracy: float
