@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -114,15 +115,33 @@ def blank_back_idioms(words: list[str], idioms: tuple[str, ...]) -> list[str]:
     """Words with the "back" of idioms like "back to back" or "get back to" blanked out.
 
     Only "back" goes (to "_"): in "the back of my heel" the heel still counts.
-    `idioms` come longest first, so a message always gets the same answer.
+    `idioms` come longest first, so the longer of two overlapping idioms wins.
     """
-    text = f" {' '.join(words)} "
-    if " back " not in text:
+    if "back" not in words:
         return words  # nothing to blank out
-    for idiom in idioms:
-        if f" {idiom} " in text:
-            text = text.replace(f" {idiom} ", f" {idiom.replace('back', '_')} ")
-    return text.split()
+    text = f" {' '.join(words)} "
+    blank: set[int] = set()  # character offsets of the "back"s inside an idiom
+    for found in _idioms_pattern(idioms).finditer(text):
+        start = found.start(1)
+        blank.update(start + m.start() for m in _BACK.finditer(found.group(1)))
+    if not blank:
+        return words
+    blanked: list[str] = []
+    offset = 1
+    for word in words:
+        blanked.append("_" if offset in blank else word)
+        offset += len(word) + 1
+    return blanked
+
+
+_BACK = re.compile(r"\bback\b")
+
+
+@cache
+def _idioms_pattern(idioms: tuple[str, ...]) -> re.Pattern[str]:
+    """Every idiom in one pass; a lookahead, so overlapping idioms ("run back" and
+    "back to back" in "run back to back races") are all found."""
+    return re.compile("(?<= )(?=(" + "|".join(map(re.escape, idioms)) + ") )")
 
 
 def longest_phrase_by_first_word(phrases: Iterable[str]) -> dict[str, int]:
