@@ -116,18 +116,16 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         for index in owners
     ):
         return True  # "can my athletes take ibuprofen before a race, or should I tell them?"
+    # "would it show what's wrong with mine?"; but "a friend of mine" is no back of mine.
+    mine = any(f" {word} " in text.replace(" of mine ", " ") for word in _MINE)
     if (
         not own_back
+        and not mine
         and not _own_pain(words, lexicon)
         and any(has_the_back(index) for index in owners)
     ):
         return True  # "my club mate has sciatica, how can I support her?"
-    if (
-        not own_back
-        and not _own_pain(words, lexicon)
-        and not any(f" {word} " in text for word in _MINE)  # "should I try it for mine?"
-        and _their_back(words)
-    ):
+    if not own_back and not _own_pain(words, lexicon) and not mine and _their_back(words):
         return True  # "my wife is on oxycodone for her back, I'm worried": theirs, my worry
     if _FIRST_PERSON & set(words) or own_back:
         return False  # the runner talks about themself: "my aunt swears by it ... should I?"
@@ -138,8 +136,7 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         for index in owners
     ):
         return True  # "should my runners do core on easy days?": asking for others
-    mine = any(f" {word} " in text for word in _MINE)  # "worth trying for mine?"
-    return any(has_the_back(index) for index in owners) or (_their_back(words) and not mine)
+    return not mine and (any(has_the_back(index) for index in owners) or _their_back(words))
 
 
 def _their_back(words: list[str]) -> bool:

@@ -107,6 +107,16 @@ def test_a_closing_question_about_treatments_named_before_it(matcher: Matcher) -
     assert matcher.match(plain).topic == "chronic-back-pain"
 
 
+def test_someone_elses_story_then_a_question_about_mine(matcher: Matcher) -> None:
+    text = (
+        "My running buddy got a CT scan for his back. Would imaging show what's wrong with mine?"
+    )
+    assert (matcher.match(text).kind, matcher.match(text).topic) == ("answer", "imaging-and-tests")
+    assert (
+        matcher.match("a friend of mine has sciatica, which doctor should he see?").topic is None
+    )
+
+
 def test_a_verb_form_is_never_taken_for_a_typo(matcher: Matcher) -> None:
     # "supposed" was once snapped to "supported" (a strengthening word).
     match = matcher.match("who am I supposed to see for my lower back")
