@@ -37,12 +37,13 @@ RED_FLAG_PROBE4 = DATA / "red_flag_probe4.yaml"  # euphemisms, other languages, 
 RED_FLAG_PROBE5 = DATA / "red_flag_probe5.yaml"  # terse, formal, teen, non-native, clinical
 RED_FLAG_PROBE6 = DATA / "red_flag_probe6.yaml"  # told as a story, typos, hedged side remarks
 RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and weakening legs
-# Probes 8-18, each by a helper who never saw the rules: every flag by its effects (8);
+# Probes 8-19, each by a helper who never saw the rules: every flag by its effects (8);
 # buried mid-story, regional English (9); short texts, other languages (10); "can X
 # cause Y?", lists, euphemisms (11); afterthoughts, similes (12); check-in replies and
 # misspellings (13); plain, typical wording by four writers (14-17); in passing inside
-# another question, or told by a parent or partner (18).
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 19))
+# another question, or told by a parent or partner (18); short, vague, embarrassed or
+# joking phone messages, pidgin and slang (19).
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 20))
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all

@@ -96,7 +96,7 @@ class Negation:
         people = "|".join(map(re.escape, sorted(self.others - {"he", "she", "they", "him"})))
         return re.compile(
             rf"\b(?:(?:his|her|their|(?:{people})(?: s)?) (?:lower |low |bad |sore |poor )?back"
-            r"\b(?! (?:to|home|from)\b)"
+            r"\b(?! (?:to|home|from)\b| (?:is |was |s )?(?:fine|ok|okay|good|great|perfect)\b)"
             rf"|(?:{people}|he|she|they) (?:(?!my |i )\w+ ){{0,4}}"
             r"(?:back pain|backache|back ache|bad back|sore back|back hurts|back is (?:sore|bad)))"
         )

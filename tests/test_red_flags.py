@@ -140,6 +140,8 @@ BYSTANDERS = [
     "my mate was in a car accident and hurt his back. mine just went after a sneeze, why?",
     "my buddy fell off her bike and hurt her back but mine is just tight from hills",
     "my mum had cancer years ago. heat or ice for my back?",
+    "my mate wet himself at the pub lol (he was hammered). anyway does acupuncture work?",
+    "grandad's legs are wobbly but he's 90 and his back is fine. im 30, physio for mine?",
 ]
 
 
