@@ -30,6 +30,7 @@ GENERALISATION5 = DATA / "generalisation5.yaml"  # a fifth: long stories, partic
 GENERALISATION6 = DATA / "generalisation6.yaml"  # a sixth: short chat messages, mixed styles
 GENERALISATION7 = DATA / "generalisation7.yaml"  # a seventh: everyday words, odd sentence shapes
 GENERALISATION8 = DATA / "generalisation8.yaml"  # an eighth: nine personas, one message per topic
+GENERALISATION9 = DATA / "generalisation9.yaml"  # a ninth: short hand-typed tests and look-alikes
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             GENERALISATION6,
             GENERALISATION7,
             GENERALISATION8,
+            GENERALISATION9,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,

@@ -22,6 +22,7 @@ from bench.quality import (
     GENERALISATION6,
     GENERALISATION7,
     GENERALISATION8,
+    GENERALISATION9,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -57,7 +58,8 @@ def test_quality_floors(matcher: Matcher) -> None:
 # Writers who saw only the topic list: (first reading -> now, top-1 / abstained)
 # generalisation2 86.0/87.5 -> 87.7/91.7; generalisation3 85.4/95.2 -> 92.0/98.4
 # (brands, emoji, "come and go", "kneaded"); generalisation4 70.4/92.5 -> 91.1/95.0
-# ("the tablets that bring swelling down", "the big tube thing"). The floors keep
+# ("the tablets that bring swelling down", "the big tube thing"); generalisation9
+# (short hand-typed tests, written late this session) 92.0/98.7 on first reading. The floors keep
 # later changes from trading these away for the sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
@@ -65,6 +67,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION2, 300, 0.86, 0.86),
         (GENERALISATION3, 280, 0.90, 0.90),
         (GENERALISATION4, 270, 0.89, 0.90),
+        (GENERALISATION9, 220, 0.90, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
