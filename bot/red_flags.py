@@ -98,7 +98,8 @@ class Negation:
             rf"\b(?:(?:his|her|their|(?:{people})(?: s)?) (?:lower |low |bad |sore |poor )?back"
             r"\b(?! (?:to|home|from)\b| (?:is |was |s )?(?:fine|ok|okay|good|great|perfect)\b)"
             rf"|(?:{people}|he|she|they) (?:(?!my |i )\w+ ){{0,4}}"
-            r"(?:back pain|backache|back ache|bad back|sore back|back hurts|back is (?:sore|bad)))"
+            r"(?<!no )(?<!not )(?:back pain|backache|back ache|bad back|sore back|back hurts"
+            r"|back is (?:sore|bad)))"
         )
 
 
@@ -239,7 +240,7 @@ class RedFlags:
 
 # "mine is just tight", "my lower back", "for me only stiffness": the runner's own back.
 _OWN_BACK = re.compile(
-    r"\b(?:my (?:lower |low |own |bad |sore )?back|mine|my own|for me"
+    r"\b(?:my (?:lower |low |own |bad |sore )?back|mine|my own|for me|the one with the"
     r"|i (?:only |just )?(?:have|got) (?:a )?(?:stiff|sore|tight|bad|achy))\b"
 )
 _CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses
@@ -376,9 +377,15 @@ def _negated_inside(span: list[str]) -> bool:
     )
 
 
+# How far back a bystander is looked for: "my roommate is down with the flu and a fever".
+_OTHERS_WINDOW = 10
+
+
 def _about_someone_else(before_text: str, negation: Negation) -> bool:
     """ "my toddler has had a temperature": a third party just before, and no "I" since."""
-    words = before_text.split()[-negation.window - 2 :]
+    if "asking for a friend" in before_text:
+        return False  # the oldest way to ask for oneself
+    words = before_text.split()[-_OTHERS_WINDOW:]
     for index in range(len(words) - 1, -1, -1):
         if words[index] in {"i", "me", "myself", "my"}:  # "my partner touched MY thigh"
             return False
