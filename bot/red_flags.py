@@ -282,7 +282,8 @@ def _is_denial(plain: str, present: frozenset[str], mentioned: list[Rule]) -> bo
 _ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not really", "no no"})
 _BREAK_WORDS = frozenset({"but", "though", "however"})
 # One group: split() then returns the breaks too, to rebuild each sentence.
-_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|\b(?:but|though|however)\b)")
+# "my but" is a typed "my butt", not a new clause ("i cant feel my but when i wipe").
+_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|(?<!\bmy )\b(?:but|though|however)\b)")
 
 
 def split_clauses(text: str) -> list[str]:
@@ -358,7 +359,8 @@ _FAILING = frozenset(
 )
 # "I can not pass water", "could not lift my foot", "I have no been able tae tell":
 # inability is the symptom.
-_INABILITY = re.compile(r"\b((can|could|cannot) not|(not|no|never) been able)\b")
+# "I no feel the pee", "I no fit hold am": non-native and pidgin English for "I can't".
+_INABILITY = re.compile(r"\b((can|could|cannot) not|(not|no|never) been able|i no)\b")
 _COPULAS = frozenset({"is", "are", "was", "were", "am", "be", "been", "feel", "feels", "felt"})
 
 

@@ -83,7 +83,8 @@ YES_NO_OPENERS = frozenset({"is", "are", "does", "do", "can", "could", "should",
 QUESTION_OPENERS = YES_NO_OPENERS | {
     "what", "how", "any", "when", "which", "why", "am", "whats", "hows", "wondering",
 }  # fmt: skip
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s+(?:but|also|and also|plus|btw|anyway)\s+")
+# "my but" is a typed "my butt" ("i cant feel my but when i wipe"), not a new sentence.
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]+|(?<!\b[Mm]y)\s+(?:but|also|and also|plus|btw|anyway)\s+")
 
 
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")

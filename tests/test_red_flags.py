@@ -161,6 +161,21 @@ def test_a_bystanders_history_beside_my_own_back_is_no_red_flag(
     assert match.red_flag is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i cant feel my but when i wipe and my back hurts a lot can i still run",  # typed "butt"
+        "my back hurt since sunday and now I no feel the pee coming out, is strange no?",
+        "urine just dey comot by itself, I no fit hold am. my waist dey pain me",
+    ],
+)
+def test_warning_signs_in_non_native_and_typed_english(matcher: Matcher, text: str) -> None:
+    match = matcher.match(text)
+    assert match.kind == "urgent"
+    assert match.red_flag is not None
+    assert match.red_flag.level == "emergency"
+
+
 def test_a_climbing_series_of_pain_scores_is_worsening_pain(matcher: Matcher) -> None:
     match = matcher.match("rating my pain each week - 3, 4, 5, 6, now 7. is that normal?")
     assert match.red_flag is not None
