@@ -70,6 +70,8 @@ _EMOJI_WORDS = str.maketrans(
         "🛌": " bed ", "🛏": " bed ", "🚶": " walk ", "💊": " pills ",
         "🧘": " yoga ", "💆": " massage ", "🩻": " x ray ", "🩺": " doctor ",
         "🏥": " hospital ", "🪑": " chair ", "🏋": " gym ",
+        "💩": " poo ", "🚽": " toilet ", "🦵": " leg ", "🤒": " fever ", "💉": " injection ",
+        "📉": " dropping ", "🌙": " night ",
     }
 )  # fmt: skip
 _WORD_WITH_APOSTROPHE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")

@@ -170,6 +170,7 @@ def test_a_bystanders_history_beside_my_own_back_is_no_red_flag(
         "4/10 mate. bowels just emptied themselves on the sofa, no idea how",  # a check-in reply
         "My privates. They've felt a bit numb and fizzy on and off since Monday.",  # two sentences
         "My legs. They've kind of collapsed under me a few times since yesterday.",
+        "- back 8/10\n- 💩 accident on the walk home, didn't feel it",  # emoji for a word
     ],
 )
 def test_warning_signs_in_non_native_and_typed_english(matcher: Matcher, text: str) -> None:
