@@ -48,8 +48,9 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # English and voice-to-text (22); replies to the daily check-in (23); "is it related?",
 # "what does it mean?", or one sign in a list (24); teenagers' texting and older runners'
 # formal histories (25); hedged, understated, or split across two sentences (26);
-# guessed causes and half-remembered medical words (27); notes, logs and emoji (28).
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 29))
+# guessed causes and half-remembered medical words (27); notes, logs and emoji (28);
+# the reason for a practical question, or joked about (29); the subtler "soon" signs (30).
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 31))
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
