@@ -355,7 +355,7 @@ _BARE_NEGATIONS = frozenset({"not", "no", "never"})
 # (to lose weight), "it was not just wind": a failing body, not a denial.
 _FAILING = frozenset(
     {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
-    | {"mine", "trying", "just", "standing", "rising"}
+    | {"mine", "trying", "just", "standing", "rising", "right"}  # "something is not right"
 )
 # "I can not pass water", "could not lift my foot", "I have no been able tae tell":
 # inability is the symptom.
