@@ -338,8 +338,14 @@ def _first_live_hit(
             start, end = found.start(), found.end()
             if rule.negatable and _is_negated(plain, start, end, negation, others_back):
                 continue
-            if others_back or not (
-                rule.others_cancel and _about_someone_else(plain[:start], negation)
+            if (
+                others_back
+                or not (
+                    rule.others_cancel
+                    # "my girlfriend and I were in a crash": the match itself names the runner
+                    and _ME_WORDS.isdisjoint(found.group(0).split())
+                    and _about_someone_else(plain[:start], negation)
+                )
             ):
                 return found.group(0)
     return None
@@ -379,6 +385,7 @@ def _negated_inside(span: list[str]) -> bool:
     )
 
 
+_ME_WORDS = frozenset({"i", "me", "my", "myself"})
 # How far back a bystander is looked for: "my roommate is down with the flu and a fever".
 _OTHERS_WINDOW = 10
 
