@@ -52,8 +52,9 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # the reason for a practical question, or joked about (29); the subtler "soon" signs (30);
 # long rambling messages with the sign once in the middle (31); an unusual word for the
 # body part or the sign (32); women's and men's own words for their bodies (33); signs
-# noticed while running, training or afterwards (34).
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 35))
+# noticed while running, training or afterwards (34); code-mixed English (35); the most
+# ordinary first wordings (36).
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 37))
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
