@@ -55,6 +55,10 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # noticed while running, training or afterwards (34); code-mixed English (35); the most
 # ordinary first wordings (36).
 LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 37))
+GENERALISATIONS = (
+    *(GENERALISATION, GENERALISATION2, GENERALISATION3, GENERALISATION4, GENERALISATION5),
+    *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9),
+)
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
 OOS_PROBE3 = DATA / "oos_probe3.yaml"  # the same, harder: pets, other injuries, no pain at all
@@ -162,15 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=[
             LABELLED,
-            GENERALISATION,
-            GENERALISATION2,
-            GENERALISATION3,
-            GENERALISATION4,
-            GENERALISATION5,
-            GENERALISATION6,
-            GENERALISATION7,
-            GENERALISATION8,
-            GENERALISATION9,
+            *GENERALISATIONS,
             RED_FLAG_PROBE,
             RED_FLAG_PROBE2,
             RED_FLAG_PROBE3,

@@ -12,25 +12,16 @@ from collections.abc import Iterable
 import snowballstemmer
 
 from bot.lexicon import Lexicon, blank_back_idioms
-from bot.spelling import MAX_CACHED, closest, english_words
+from bot.spelling import MAX_CACHED, closest, is_english
 from bot.text import normalise
 
 CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never collide with words
 
 
+# An English headword or a verb form of one ("supposed", "limping") is never a typo.
+# Plurals are left to the corrector on purpose: "osteopaths" snaps to the knowledge
+# base's "osteopath" and so to its synonym group.
 _VERB_ENDINGS = ("ed", "d", "ing")
-
-
-def _english_or_inflected(word: str) -> bool:
-    """An English headword, or a verb form of one ("supposed", "limping"): never a typo.
-
-    Plurals are left to the corrector on purpose: "osteopaths" snaps to the
-    knowledge base's "osteopath" and so to its synonym group.
-    """
-    words = english_words()
-    return word in words or any(
-        word.endswith(ending) and word[: -len(ending)] in words for ending in _VERB_ENDINGS
-    )
 
 
 class Analyzer:
@@ -62,7 +53,7 @@ class Analyzer:
 
     def correct(self, word: str) -> str:
         """The known word a misspelling was meant to be, or the word itself."""
-        if word in self._known or not word.isalpha() or _english_or_inflected(word):
+        if word in self._known or not word.isalpha() or is_english(word, _VERB_ENDINGS):
             return word
         cached = self._corrections.get(word)
         if cached is not None:

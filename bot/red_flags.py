@@ -283,7 +283,7 @@ _ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not
 _BREAK_WORDS = frozenset({"but", "though", "however"})
 # One group: split() then returns the breaks too, to rebuild each sentence.
 # "my but" is a typed "my butt", not a new clause ("i cant feel my but when i wipe").
-_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|(?<!\bmy )\b(?:but|though|however)\b)")
+_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|(?<!\b[Mm]y )\b(?:but|though|however)\b)")
 
 
 def split_clauses(text: str) -> list[str]:
@@ -396,7 +396,7 @@ def _about_someone_else(before_text: str, negation: Negation) -> bool:
         return False  # the oldest way to ask for oneself
     words = before_text.split()[-_OTHERS_WINDOW:]
     for index in range(len(words) - 1, -1, -1):
-        if words[index] in {"i", "me", "myself", "my"}:  # "my partner touched MY thigh"
+        if words[index] in _ME_WORDS:  # "my partner touched MY thigh"
             return False
         if words[index] in negation.others:
             return True

@@ -26,12 +26,12 @@ def english_words() -> frozenset[str]:
 _ENDINGS = ("s", "es", "ed", "d", "ing", "ly", "er", "ers")
 
 
-def is_english(word: str) -> bool:
+def is_english(word: str, endings: tuple[str, ...] = _ENDINGS) -> bool:
     """An English word, or one with a common ending ("hills", "limped"): the word list
     holds headwords only, and "hills" must never become "chills"."""
     words = english_words()
     return word in words or any(
-        word.endswith(ending) and word[: -len(ending)] in words for ending in _ENDINGS
+        word.endswith(ending) and word[: -len(ending)] in words for ending in endings
     )
 
 
