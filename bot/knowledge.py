@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from bot.gc_pause import without_collector_pauses
 from bot.ladder import Ladder, parse_ladder
 from bot.lexicon import Lexicon, parse_lexicon
 from bot.match_settings import MatchSettings, parse_match_settings
@@ -221,6 +222,7 @@ def _load_out_of_scope(path: Path, problems: Problems) -> tuple[str, ...]:
     return tuple(FieldReader(path, data, problems, "out of scope").texts("examples", min_items=1))
 
 
+@without_collector_pauses
 def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
     """Load and validate every knowledge file; raise `KnowledgeError` listing all problems."""
     problems = Problems()

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Literal
 
 from bot.analysis import CONCEPT_MARK, Analyzer
+from bot.gc_pause import without_collector_pauses
 from bot.knowledge import RED_FLAGS_TOPIC, KnowledgeBase, TopicKind, load_knowledge
 from bot.lexicon import Lexicon
 from bot.match_settings import MatchSettings
@@ -100,6 +101,7 @@ def decide(ranking: Ranking, settings: MatchSettings) -> Match:
 class Matcher:
     """Built once per knowledge base; `match` is then pure and fast."""
 
+    @without_collector_pauses
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._settings = kb.settings

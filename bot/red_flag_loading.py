@@ -6,20 +6,22 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bot.checked_regex import CheckedPattern
 from bot.red_flags import LEVELS, Level, LevelAdvice, Negation, RedFlags, Rule
 from bot.text import normalise
 from bot.validation import FieldReader, Problems
 from bot.yaml_lines import line_of
 
 
-def _compile(path: Path, raw: Any, line: int, problems: Problems) -> re.Pattern[str] | None:
+def _compile(path: Path, raw: Any, line: int, problems: Problems) -> CheckedPattern | None:
     if not isinstance(raw, str) or not raw.strip():
         problems.add(path, line, "red-flag patterns must be non-empty text")
         return None
     try:
-        return re.compile(rf"\b(?:{raw.strip()})\b")
+        return CheckedPattern(rf"\b(?:{raw.strip()})\b")
     except re.error as exc:
-        problems.add(path, line, f"invalid pattern: {exc.msg} at position {exc.pos}")
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        problems.add(path, line, f"invalid pattern: {exc.msg}{where}")
         return None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from bot.checked_regex import CheckedPattern
 from bot.regex_literals import LiteralCheck, LiteralFinder
 from bot.spelling import Speller
 from bot.text import YES_NO_OPENERS, normalise, split_sentences
@@ -34,7 +35,7 @@ class Rule:
     id: str
     level: Level
     says: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[CheckedPattern, ...]
     whole_message: bool = False  # match across sentences, not clause by clause
     others_cancel: bool = False  # "my grandad had cancer": someone else's history is no hit
     # False when a "no" nearby is part of the sign: "never had back pain, I'm 55".
@@ -61,7 +62,7 @@ class Rule:
     def _keyless(self) -> tuple[int, ...]:
         return tuple(number for number, check in enumerate(self.checks) if not check.key)
 
-    def candidates(self, present: frozenset[str]) -> list[re.Pattern[str]]:
+    def candidates(self, present: frozenset[str]) -> list[CheckedPattern]:
         """The patterns that could match text containing the `present` literals, in order.
 
         Only checks keyed by a present literal are looked at: a rule has dozens of

@@ -10,18 +10,12 @@ the YAML, and anything the walk does not understand means "no pre-check".
 
 from __future__ import annotations
 
-import re
 from operator import itemgetter
 from typing import Any
 
 import ahocorasick
 
-try:  # the parser is private: if it moves, patterns simply run without a pre-check
-    from re import _constants as sre_constants  # type: ignore[attr-defined]
-    from re import _parser as sre_parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - other Python versions
-    sre_parser = None
-    sre_constants = None
+from bot.checked_regex import CheckedPattern, sre_constants
 
 Literals = frozenset[str]
 _VALUE = itemgetter(1)  # the literal of an (end, literal) Aho-Corasick hit
@@ -116,12 +110,13 @@ class LiteralCheck:
     string of each of that alternative's sets.
     """
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: CheckedPattern) -> None:
         self.pattern = pattern
         self.options: tuple[tuple[Literals, ...], ...] = ((),)
-        if sre_parser is not None:
+        tree = pattern.take_tree()
+        if tree is not None:  # without Python's parse tree: no pre-check
             try:
-                parsed = list(sre_parser.parse(pattern.pattern, pattern.flags))
+                parsed = list(tree)
                 self.options = tuple(
                     tuple(strings for strings in _requirements(branch) if _selective(strings))
                     for branch in _alternatives(parsed)

@@ -100,6 +100,17 @@ def test_bad_red_flag_pattern_names_its_line(kb_copy: Path) -> None:
     assert any(p.startswith(f"{path}:{line}: invalid pattern: missing )") for p in problems)
 
 
+def test_variable_width_look_behind_names_its_line(kb_copy: Path) -> None:
+    # Python's parser accepts it; only compiling the pattern would fail, at the first
+    # message that needs it. The load must catch it.
+    path = kb_copy / "red_flags.yaml"
+    edit(path, "      - 'incontinen\\w*'", "      - '(?<!not |never )incontinen\\w*'")
+    line = line_of(path, "(?<!not |never )incontinen")
+    problems = problems_of(kb_copy)
+    expected = f"{path}:{line}: invalid pattern: look-behind requires fixed-width pattern"
+    assert expected in problems
+
+
 def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     # YAML 1.1 reads an unquoted `no` as false: a classic way to lose a stopword.
     path = kb_copy / "lexicon.yaml"

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.quality import DATA, load_examples
+from bot.checked_regex import CheckedPattern
 from bot.knowledge import KnowledgeBase
 from bot.regex_literals import LiteralCheck, LiteralFinder
 from bot.text import normalise
@@ -19,7 +20,7 @@ def _skipped_matches(kb: KnowledgeBase, text: str) -> list[str]:
     # Every rule's literals are among the screen's own finder's: one pass finds them all.
     present = kb.red_flags.finder.present(plain)
     return [
-        check.pattern.pattern
+        check.pattern.source
         for rule in kb.red_flags.rules
         for check in rule.checks
         if not check.may_match(present) and check.pattern.search(plain)
@@ -56,7 +57,7 @@ def test_random_phrases_from_the_patterns_own_words(
     ],
 )
 def test_literal_requirements(pattern: str, text: str, possible: bool) -> None:
-    check = LiteralCheck(re.compile(pattern))
+    check = LiteralCheck(CheckedPattern(pattern))
     assert check.may_match(LiteralFinder(check.literals).present(text)) is possible
     if not possible:
         assert re.search(pattern, text) is None
