@@ -40,7 +40,12 @@ class Analyzer:
         self._known = known
         self._known_list = sorted(word for word in known if word.isalpha() and len(word) >= 3)
         self._corrections: dict[str, str] = {}
-        self._phrase_lengths = lexicon.concept_phrase_lengths
+        # Every word run that a longer synonym phrase starts with ("pins", "pins and").
+        self._extendable = frozenset(
+            " ".join(words[:size])
+            for words in map(str.split, lexicon.concepts)
+            for size in range(1, len(words))
+        )
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
 
     def _stem(self, word: str) -> str:
@@ -88,24 +93,26 @@ class Analyzer:
         words = blank_back_idioms(words, self._lexicon.idioms_of_no_topic)
         words = [word for word in words if word not in fillers and word != "_"]
         concepts = self._lexicon.concepts
+        extendable = self._extendable
         tokens: list[str] = []
-        index = 0
-        while index < len(words):
-            word = words[index]
-            longest = self._phrase_lengths.get(word)
-            if longest is None:  # most words start no synonym phrase: just the stem
-                tokens.append(self._stem(word))
-                index += 1
-                continue
-            for size in range(min(longest, len(words) - index), 0, -1):
-                concept = concepts.get(" ".join(words[index : index + size]))
+        index, count = 0, len(words)
+        while index < count:
+            # The longest synonym phrase starting here, grown word by word while some
+            # phrase still starts with the words so far ("pins" -> "pins and" -> ...).
+            phrase, size = words[index], 1
+            found, found_size = concepts.get(phrase), 1
+            while phrase in extendable and index + size < count:
+                phrase = f"{phrase} {words[index + size]}"
+                size += 1
+                concept = concepts.get(phrase)
                 if concept is not None:
-                    tokens.append(CONCEPT_MARK + concept)
-                    index += size
-                    break
-            else:
+                    found, found_size = concept, size
+            if found is None:
                 tokens.append(self._stem(words[index]))
                 index += 1
+            else:
+                tokens.append(CONCEPT_MARK + found)
+                index += found_size
         return tokens
 
     def is_content(self, token: str) -> bool:

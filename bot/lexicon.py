@@ -9,6 +9,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from bot.text import normalise
 from bot.validation import FieldReader, Problems
 from bot.yaml_lines import line_of
@@ -75,11 +77,6 @@ class Lexicon:
         )
 
     @cached_property
-    def concept_phrase_lengths(self) -> dict[str, int]:
-        """The longest synonym phrase starting with each word: most words start none."""
-        return longest_phrase_by_first_word(self.concepts)
-
-    @cached_property
     def scope_phrase_lengths(self) -> dict[str, int]:
         """The longest scope phrase starting with each word: most words start none."""
         return longest_phrase_by_first_word(
@@ -115,15 +112,16 @@ def blank_back_idioms(words: list[str], idioms: tuple[str, ...]) -> list[str]:
     """Words with the "back" of idioms like "back to back" or "get back to" blanked out.
 
     Only "back" goes (to "_"): in "the back of my heel" the heel still counts.
-    `idioms` come longest first, so the longer of two overlapping idioms wins.
+    Overlapping idioms ("run back" and "back to back" in "run back to back races")
+    all count.
     """
-    if "back" not in words:
+    if not idioms or "back" not in words:
         return words  # nothing to blank out
     text = f" {' '.join(words)} "
     blank: set[int] = set()  # character offsets of the "back"s inside an idiom
-    for found in _idioms_pattern(idioms).finditer(text):
-        start = found.start(1)
-        blank.update(start + m.start() for m in _BACK.finditer(found.group(1)))
+    for end, (length, backs) in _idiom_finder(idioms).iter(text):
+        start = end + 1 - length  # where " idiom " starts in the text
+        blank.update(start + offset for offset in backs)
     if not blank:
         return words
     blanked: list[str] = []
@@ -138,10 +136,16 @@ _BACK = re.compile(r"\bback\b")
 
 
 @cache
-def _idioms_pattern(idioms: tuple[str, ...]) -> re.Pattern[str]:
-    """Every idiom in one pass; a lookahead, so overlapping idioms ("run back" and
-    "back to back" in "run back to back races") are all found."""
-    return re.compile("(?<= )(?=(" + "|".join(map(re.escape, idioms)) + ") )")
+def _idiom_finder(idioms: tuple[str, ...]) -> ahocorasick.Automaton:
+    """Every idiom, found in one pass (Aho-Corasick) between spaces; each with the
+    length of " idiom " and the offsets of its "back"s in it."""
+    automaton = ahocorasick.Automaton()
+    for idiom in idioms:
+        padded = f" {idiom} "
+        automaton.add_word(padded, (len(padded), tuple(m.start() for m in _BACK.finditer(padded))))
+    if idioms:
+        automaton.make_automaton()
+    return automaton
 
 
 def longest_phrase_by_first_word(phrases: Iterable[str]) -> dict[str, int]:

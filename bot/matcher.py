@@ -212,8 +212,13 @@ class Matcher:
         pieces = [[token for index in last for token in content(index)]]
         if count > 1:
             # "Thanks! And when can I run again?": the question, not the thanks.
-            asking = [i for i in range(count) if not set(content(i)) <= _PLEASANTRIES]
-            questions = [content(index) for index in asking[-_MAX_PIECES:]]
+            asking: list[int] = []  # the last few sentences that are more than pleasantries
+            for index in reversed(range(count)):
+                if len(asking) == _MAX_PIECES:
+                    break
+                if not set(content(index)) <= _PLEASANTRIES:
+                    asking.insert(0, index)
+            questions = [content(index) for index in asking]
             if asking:
                 earlier = (content(index) for index in range(asking[-1]))
                 questions[-1] = self._with_treatments_referred_to(
