@@ -284,7 +284,7 @@ _ANSWERED_NO = frozenset({"no", "nope", "nah", "none", "never", "negative", "not
 _BREAK_WORDS = frozenset({"but", "though", "however"})
 # One group: split() then returns the breaks too, to rebuild each sentence.
 # "my but" is a typed "my butt", not a new clause ("i cant feel my but when i wipe").
-_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|(?<!\b[Mm]y )\b(?:but|though|however)\b)")
+_CLAUSE_BREAK = re.compile(r"(,|\s[-\u2013\u2014]\s|\b(?<!\b[Mm]y )(?:but|though|however)\b)")
 
 
 def split_clauses(text: str) -> list[str]:

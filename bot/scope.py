@@ -86,17 +86,14 @@ def _phrases(words: list[str], lengths: dict[str, int]) -> set[str]:
 
 def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     """ "my mum has had back pain for years", "my dog hurt his back": not the runner's."""
-    text = f" {' '.join(words)} "
     subjects = lexicon.other_subjects
-    asked_for = any(
-        word in subjects and words[index - 2 : index] == ["for", "my"]
-        for index, word in enumerate(words)
-        if index >= 2
-    )
-    if asked_for:
-        return True  # "where can I find a tai chi class for my grandmother?"
-    own_back = any(f" my {part} " in text for part in _OWN_BACK)
     owners = [index for index, word in enumerate(words) if word in subjects]
+    if not owners and _THEIR.isdisjoint(words):
+        return False  # nobody else is named: every check below needs someone
+    if any(index >= 2 and words[index - 2 : index] == ["for", "my"] for index in owners):
+        return True  # "where can I find a tai chi class for my grandmother?"
+    text = f" {' '.join(words)} "
+    own_back = any(f" my {part} " in text for part in _OWN_BACK)
 
     def has_the_back(index: int) -> bool:  # "she keeps getting back spasms"
         window = set(words[index + 1 : index + 1 + _OWNER_WINDOW])

@@ -86,7 +86,9 @@ QUESTION_OPENERS = YES_NO_OPENERS | {
     "what", "how", "any", "when", "which", "why", "am", "whats", "hows", "wondering",
 }  # fmt: skip
 # "my but" is a typed "my butt" ("i cant feel my but when i wipe"), not a new sentence.
-_SENTENCE_BREAK = re.compile(r"[.!?;\n]+|(?<!\b[Mm]y)\s+(?:but|also|and also|plus|btw|anyway)\s+")
+_SENTENCE_BREAK = re.compile(
+    r"[.!?;\n]+|\s+(?<!\b[Mm]y\s)(?:but|also|and also|plus|btw|anyway)\s+"
+)
 
 
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")

@@ -127,15 +127,20 @@ class TopicIndex:
         posterior /= posterior.sum(axis=1, keepdims=True)
         blend = settings.bayes_weight * posterior + settings.word_weight * coverage
         sentence_weight = 1 - settings.bayes_weight - settings.word_weight
+        # Each row's candidates: the topics it shares a word with, best blend first
+        # (a stable sort keeps ties in topic order).
+        shared = np.where(coverage > 0, blend, -1.0)
+        order = np.argsort(-shared, axis=1, kind="stable")[:, : settings.candidate_topics]
+        shared_rows, blend_rows = shared.tolist(), blend.tolist()
         scores: dict[str, float] = {}
-        for index, row in enumerate(rows):
-            found = np.flatnonzero(coverage[index])
-            ranked = np.argsort(-blend[index, found], kind="stable")
-            query = self._joined(pieces[row])
-            for number in found[ranked[: settings.candidate_topics]].tolist():
+        for index, numbers in enumerate(order.tolist()):
+            query = self._joined(pieces[rows[index]])
+            for number in numbers:
+                if shared_rows[index][number] < 0:
+                    break  # no more topics with a word of this piece
                 best = process.extractOne(query, self._documents[number], scorer=self._scorer)
                 similarity = float(best[1]) if best is not None else 0.0
-                score = 100 * float(blend[index, number]) + sentence_weight * similarity
+                score = 100 * blend_rows[index][number] + sentence_weight * similarity
                 topic = self._topics[number]
                 if score > scores.get(topic, -1.0):
                     scores[topic] = score
