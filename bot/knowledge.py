@@ -7,6 +7,7 @@ half-loaded state: the bot refuses to start on an invalid knowledge base.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,6 +241,9 @@ def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
     if red_flags is None or lexicon is None or settings is None or ladder is None or tips is None:
         # Parsers report why whenever they return None; this is a guard, not a path.
         raise KnowledgeError([f"{directory}:1: a knowledge file could not be read"])
+    # The screen keys its literal pre-check by the words runners use least.
+    typical = tuple(question for topic in topics.values() for question in topic.questions)
+    red_flags = dataclasses.replace(red_flags, typical_messages=typical + out_of_scope)
     return KnowledgeBase(topics, red_flags, lexicon, out_of_scope, settings, ladder, tips)
 
 

@@ -8,6 +8,7 @@ anything less clear is, because when in doubt the safe answer wins.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -136,6 +137,10 @@ class RedFlags:
     # Key words of the rules that runners misspell ("temperture", "errection"):
     # a typo of one of them is read as the word before the rules run.
     spelling: tuple[str, ...] = ()
+    # Messages like those the screen will read (the knowledge base's example
+    # questions): they show which literal words are common, so that each check
+    # is looked at only when one of its rarer words occurs. Speed only.
+    typical_messages: tuple[str, ...] = ()
 
     @cached_property
     def speller(self) -> Speller:
@@ -148,12 +153,21 @@ class RedFlags:
 
     @cached_property
     def _checks_by_literal(self) -> dict[str, list[tuple[Rule, LiteralCheck]]]:
+        """Checks by key literal: every match of a check contains one of its keys,
+        chosen among its required words as the ones least common in typical messages."""
+        uses: Counter[str] = Counter()
+        for message in self.typical_messages:
+            uses.update(self.finder.present(normalise(message)))
         index: dict[str, list[tuple[Rule, LiteralCheck]]] = {}
         for rule in self.rules:
             for check in rule.checks:
-                for literal in check.key:  # every match contains one of these
+                for literal in check.key_by(uses):
                     index.setdefault(literal, []).append((rule, check))
         return index
+
+    @cached_property
+    def _key_literals(self) -> frozenset[str]:
+        return frozenset(self._checks_by_literal)
 
     @cached_property
     def _unconditional(self) -> list[tuple[Rule, LiteralCheck]]:
@@ -166,10 +180,11 @@ class RedFlags:
         Substring tests first: only checks whose literal words occur are looked
         at, and a regex only runs when all of its required literals are there.
         """
+        by_literal = self._checks_by_literal
         touched = {
             id(check): (rule, check)
-            for literal in present
-            for rule, check in self._checks_by_literal.get(literal, ())
+            for literal in present & self._key_literals
+            for rule, check in by_literal[literal]
         }
         touched.update({id(check): (rule, check) for rule, check in self._unconditional})
         hit: set[str] = set()

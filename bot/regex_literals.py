@@ -10,6 +10,7 @@ the YAML, and anything the walk does not understand means "no pre-check".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -145,6 +146,17 @@ class LiteralCheck:
     def key(self) -> Literals:
         """Every match contains one of these (empty: no pre-check): index the check by them."""
         return self._key
+
+    def key_by(self, uses: Mapping[str, int]) -> Literals:
+        """Like `key`, from each alternative's requirement whose strings are least used
+        in typical text (`uses`: string -> how many typical messages contain it)."""
+        if not self._key:
+            return self._key
+
+        def rarity(strings: Literals) -> tuple[int, int, int]:  # ties: as `key` chooses
+            return sum(uses.get(s, 0) for s in strings), -min(map(len, strings)), len(strings)
+
+        return frozenset().union(*(min(option, key=rarity) for option in self.options))
 
     def _find_key(self) -> Literals:
         best = [_best(list(option)) for option in self.options]
