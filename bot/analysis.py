@@ -13,7 +13,6 @@ import snowballstemmer
 
 from bot.lexicon import Lexicon, blank_back_idioms
 from bot.spelling import MAX_CACHED, closest, is_english
-from bot.text import normalise
 
 CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never collide with words
 
@@ -22,6 +21,7 @@ CONCEPT_MARK = "@"  # normalised text never contains it, so concepts never colli
 # Plurals are left to the corrector on purpose: "osteopaths" snaps to the knowledge
 # base's "osteopath" and so to its synonym group.
 _VERB_ENDINGS = ("ed", "d", "ing")
+_NOT_PLAIN = "@@"  # no token is ever "@@": not (yet) known as a word of its own
 
 
 class Analyzer:
@@ -47,6 +47,9 @@ class Analyzer:
             for size in range(1, len(words))
         )
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
+        self._fixed_words: dict[str, tuple[str, ...]] = {}  # word -> its spelling-fixed words
+        # Words that start no synonym phrase -> their stem, or "" for a stopword.
+        self._plain_words: dict[str, str] = {}
 
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
@@ -70,36 +73,43 @@ class Analyzer:
             self._corrections[word] = fixed
         return fixed
 
-    def words(self, text: str) -> list[str]:
-        """Normalised, spelling-fixed words (before concepts and stemming)."""
-        return self.fixed(normalise(text).split())
-
     def fixed(self, words: list[str]) -> list[str]:
         """Normalised words with their spelling fixed ("ibuprofin" -> "ibuprofen")."""
-        spellings = self._lexicon.spellings
         fixed: list[str] = []
+        seen = self._fixed_words
         for word in words:
-            for part in spellings.get(word, word).split():
-                fixed.append(self.correct(part))
+            parts = seen.get(word)
+            if parts is None:
+                spelt = self._lexicon.spellings.get(word, word).split()
+                parts = tuple(self.correct(part) for part in spelt)
+                if len(seen) < MAX_CACHED:
+                    seen[word] = parts
+            fixed.extend(parts)
         return fixed
 
-    def tokens(self, text: str) -> list[str]:
-        """Matching tokens: concept tokens for synonym phrases, stems for other words."""
-        return self.tokens_from_words(self.words(text))
-
-    def tokens_from_words(self, words: list[str]) -> list[str]:
+    def content_tokens(self, words: list[str]) -> list[str]:
+        """Matching tokens of spelling-fixed words, stopwords left out: concept tokens
+        for synonym phrases ("pins and needles" -> "@tingling"), stems for other words."""
         fillers = self._lexicon.fillers
         # "back on track", "back garden": that "back" says nothing of any topic.
         words = blank_back_idioms(words, self._lexicon.idioms_of_no_topic)
         words = [word for word in words if word not in fillers and word != "_"]
         concepts = self._lexicon.concepts
         extendable = self._extendable
+        plain = self._plain_words
         tokens: list[str] = []
         index, count = 0, len(words)
         while index < count:
+            word = words[index]
+            token = plain.get(word, _NOT_PLAIN)
+            if token is not _NOT_PLAIN:  # the common case: a word of its own
+                if token:
+                    tokens.append(token)
+                index += 1
+                continue
             # The longest synonym phrase starting here, grown word by word while some
             # phrase still starts with the words so far ("pins" -> "pins and" -> ...).
-            phrase, size = words[index], 1
+            phrase, size = word, 1
             found, found_size = concepts.get(phrase), 1
             while phrase in extendable and index + size < count:
                 phrase = f"{phrase} {words[index + size]}"
@@ -107,14 +117,15 @@ class Analyzer:
                 concept = concepts.get(phrase)
                 if concept is not None:
                     found, found_size = concept, size
-            if found is None:
-                tokens.append(self._stem(words[index]))
-                index += 1
-            else:
+            if found is not None:
                 tokens.append(CONCEPT_MARK + found)
                 index += found_size
+                continue
+            stem = self._stem(word)
+            token = "" if stem in self._stopword_stems else stem
+            if word not in concepts and word not in extendable and len(plain) < MAX_CACHED:
+                plain[word] = token  # starts no phrase: next time one lookup
+            if token:
+                tokens.append(token)
+            index += 1
         return tokens
-
-    def is_content(self, token: str) -> bool:
-        """False for stopwords, which say nothing about the topic."""
-        return token.startswith(CONCEPT_MARK) or token not in self._stopword_stems

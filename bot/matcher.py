@@ -127,9 +127,7 @@ class Matcher:
         )
 
     def _content(self, words: list[str]) -> list[str]:
-        analyzer = self._analyzer
-        tokens = analyzer.tokens_from_words(analyzer.fixed(words))
-        return [t for t in tokens if analyzer.is_content(t)]
+        return self._analyzer.content_tokens(self._analyzer.fixed(words))
 
     def match(self, text: str) -> Match:
         """Red flags first, then the best topic, a "did you mean", or a fallback."""
@@ -203,8 +201,7 @@ class Matcher:
 
         def content(index: int) -> list[str]:  # tokens of one sentence, each analysed once
             if index not in tokenised:
-                tokens = analyzer.tokens_from_words(sentence_words[index])
-                tokenised[index] = [t for t in tokens if analyzer.is_content(t)]
+                tokenised[index] = analyzer.content_tokens(sentence_words[index])
             return tokenised[index]
 
         count = len(sentence_words)

@@ -93,6 +93,11 @@ class Negation:
         return re.compile(r"\b(?:" + "|".join(map(re.escape, self.uncertain)) + r")\b")
 
     @cached_property
+    def uncertain_starts(self) -> frozenset[str]:
+        """The first words of the uncertainty cues: a clause without one has none."""
+        return frozenset(cue.split()[0] for cue in self.uncertain if cue)
+
+    @cached_property
     def others_back_pattern(self) -> re.Pattern[str]:
         """ "her back", "my son's back", "she has back pain": the patient is someone else."""
         people = "|".join(map(re.escape, sorted(self.others - {"he", "she", "they", "him"})))
@@ -338,7 +343,9 @@ def _sentences(by_sentence: list[list[str]], normalised: list[str]) -> tuple[str
 
 def _mark_uncertainty(plain: str, negation: Negation) -> str:
     # "not sure if I have a fever" must not read as a denial of the fever.
-    return negation.uncertain_pattern.sub("unsure", plain) if negation.uncertain else plain
+    if negation.uncertain_starts.isdisjoint(plain.split()):
+        return plain  # the common case, without the regex
+    return negation.uncertain_pattern.sub("unsure", plain)
 
 
 def _first_live_hit(

@@ -120,9 +120,10 @@ def normalise(text: str) -> str:
         text = text.translate(_EMOJI_WORDS)
     cased = _strip_marks(text).casefold().translate(_APOSTROPHES)
     words = _words(cased)
-    if "'" not in cased:  # the common case, as one comprehension
-        return " ".join([_CONTRACTIONS.get(word, word) for word in words])
-    return " ".join([_expand(word) for word in words])
+    contractions = _CONTRACTIONS
+    return " ".join(
+        [contractions.get(word, word) if "'" not in word else _expand(word) for word in words]
+    )
 
 
 def _words(cased: str) -> list[str]:
