@@ -50,24 +50,24 @@ def _requirements(
     """
     c = sre_constants
     requirements: list[Literals] = []
-    run = ""
+    runs = [""]  # the literal text just read; several when it went through "[89]"
     edge = edge_before  # a word boundary (or a space) just before the next item
 
     def close_run(bounded: bool) -> None:
-        nonlocal run
-        if bounded and run[-1:].isalnum():
-            run += " "
-        if run.strip():
-            requirements.append(frozenset({run}))
-        run = ""
+        nonlocal runs
+        if bounded:
+            runs = [run + " " if run[-1:].isalnum() else run for run in runs]
+        if all(run.strip() for run in runs):
+            requirements.append(frozenset(runs))
+        runs = [""]
 
     for index, (op, arg) in enumerate(items):
-        if op is c.LITERAL:
-            char = chr(arg)
-            if not run and edge and char.isalnum():
-                run = " "
-            run += char
-            edge = char == " "
+        chars = [chr(arg)] if op is c.LITERAL else _class_chars(arg) if op is c.IN else None
+        if chars is not None and len(runs) * len(chars) <= _MAX_RUNS:
+            if runs == [""] and edge and all(char.isalnum() for char in chars):
+                runs = [" "]
+            runs = [run + char for run in runs for char in chars]
+            edge = chars == [" "]
             continue
         if op is c.AT and arg is c.AT_BOUNDARY:
             edge = True  # zero-width: the run goes on
@@ -85,6 +85,23 @@ def _requirements(
         edge = False
     close_run(edge or edge_after)
     return requirements
+
+
+_MAX_RUNS = 16  # "3[89]" is " 38" or " 39"; "[a-z][a-z]" is worth no pre-check
+
+
+def _class_chars(items: list[Any]) -> list[str] | None:
+    """The letters and digits of a small character class ("[89]", "[1-5]"), else None."""
+    c = sre_constants
+    chars: list[str] = []
+    for op, arg in items:
+        if op is c.LITERAL:
+            chars.append(chr(arg))
+        elif op is c.RANGE and arg[1] - arg[0] < _MAX_RUNS:
+            chars += [chr(code) for code in range(arg[0], arg[1] + 1)]
+        else:
+            return None  # a negation, a category (\w, \d), a wide range
+    return chars if chars and all(char.isalnum() for char in chars) else None
 
 
 def _alternatives(parsed: list[Any]) -> list[list[Any]]:

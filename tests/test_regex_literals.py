@@ -61,3 +61,10 @@ def test_literal_requirements(pattern: str, text: str, possible: bool) -> None:
     assert check.may_match(LiteralFinder(check.literals).present(text)) is possible
     if not possible:
         assert re.search(pattern, text) is None
+
+
+def test_every_red_flag_pattern_has_a_pre_check(kb: KnowledgeBase) -> None:
+    # A pattern with an alternative of no literal word ("3[89] ?degrees") has no
+    # pre-check: its regex would run on every message, for nothing.
+    checks = [check for rule in kb.red_flags.rules for check in rule.checks]
+    assert [check.pattern.source for check in checks if not check.key] == []
