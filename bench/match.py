@@ -5,6 +5,12 @@ one-off cost of the first match (work deferred until a message needs it),
 match latency p50/p99 over the labelled set on the real knowledge base, and
 the same on a generated knowledge base of 10,000 topics.
 Targets: load <= 300 ms, p99 <= 1 ms (real), p99 <= 20 ms (10,000 topics).
+
+Each message is matched several times. On a shared virtual machine the same
+message's timings vary by half or more (stolen CPU time, caches emptied by
+other tenants), so a message's latency is the median of its timings, and the
+percentiles are taken over the messages. The percentiles of every single
+timing are printed too: their tail is mostly the machine's.
 """
 
 from __future__ import annotations
@@ -28,15 +34,16 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def _latencies(matcher: Matcher, messages: list[str], rounds: int) -> list[float]:
+def _latencies(matcher: Matcher, messages: list[str], rounds: int) -> list[list[float]]:
+    """Each message's timings in ms, one per round (the rounds go through all messages)."""
     for message in messages:  # warm the spelling cache as a running bot would be
         matcher.match(message)
-    timings: list[float] = []
+    timings: list[list[float]] = [[] for _ in messages]
     for _ in range(rounds):
-        for message in messages:
+        for message, times in zip(messages, timings, strict=True):
             start = time.perf_counter()
             matcher.match(message)
-            timings.append((time.perf_counter() - start) * 1000)
+            times.append((time.perf_counter() - start) * 1000)
     return timings
 
 
@@ -63,10 +70,14 @@ def _generated_kb(real: KnowledgeBase, count: int, seed: int = 7) -> KnowledgeBa
     return dataclasses.replace(real, topics=topics)
 
 
-def _report(name: str, timings: list[float]) -> None:
+def _report(name: str, timings: list[list[float]]) -> None:
+    latencies = [statistics.median(times) for times in timings]
+    every = [time for times in timings for time in times]
     print(
-        f"{name}: p50 {statistics.median(timings):.3f} ms, "
-        f"p99 {_percentile(timings, 0.99):.3f} ms over {len(timings)} matches"
+        f"{name}: p50 {statistics.median(latencies):.3f} ms, "
+        f"p99 {_percentile(latencies, 0.99):.3f} ms over {len(latencies)} messages "
+        f"(each the median of {len(timings[0])} timings); every single timing: "
+        f"p50 {statistics.median(every):.3f} ms, p99 {_percentile(every, 0.99):.3f} ms"
     )
 
 
@@ -89,7 +100,7 @@ def main() -> int:
     big_matcher = Matcher(big)
     print(f"generated KB index build: {(time.perf_counter() - start) * 1000:.0f} ms")
     _report(
-        f"generated KB ({len(big.topics)} topics)", _latencies(big_matcher, messages, rounds=1)
+        f"generated KB ({len(big.topics)} topics)", _latencies(big_matcher, messages, rounds=3)
     )
     return 0
 
