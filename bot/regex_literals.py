@@ -117,8 +117,12 @@ def _alternatives(parsed: list[Any]) -> list[list[Any]]:
 
 
 def _selective(strings: Literals) -> bool:
-    """Worth checking: "s" or "e " is in nearly every text, so it would only cost time."""
-    return all(len(s.strip()) >= 2 or (s[:1] == s[-1:] == " ") for s in strings)
+    """Worth checking: "in" or "ha" is in nearly every text, so it would only cost time.
+    A word of its own (" no "), three letters, or a number (" 38") is."""
+    return all(
+        len(s.strip()) >= 3 or s[:1] == s[-1:] == " " or any(c.isdigit() for c in s)
+        for s in strings
+    )
 
 
 class LiteralCheck:
