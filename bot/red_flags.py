@@ -99,7 +99,8 @@ class Negation:
 
     @cached_property
     def others_back_pattern(self) -> re.Pattern[str]:
-        """ "her back", "my son's back", "she has back pain": the patient is someone else."""
+        """ "her back", "my son's back", "she has back pain": the patient is someone else.
+        (Every match contains "back".)"""
         people = "|".join(map(re.escape, sorted(self.others - {"he", "she", "they", "him"})))
         return re.compile(
             rf"\b(?:(?:his|her|their|(?:{people})(?: s)?) (?:lower |low |bad |sore |poor )?back"
@@ -226,7 +227,7 @@ class RedFlags:
         # A parent or partner writing about the runner: their warning signs count.
         others_back = (
             bool(mentioned)
-            and any(self.negation.others_back_pattern.search(c) for c in clauses)
+            and any("back" in c and self.negation.others_back_pattern.search(c) for c in clauses)
             and _OWN_BACK.search(whole) is None
         )
         hits: list[RedFlagHit] = []
