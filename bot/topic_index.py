@@ -13,6 +13,7 @@ Three pieces of evidence, blended with weights from `knowledge/matching.yaml`:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -56,6 +57,8 @@ class TopicIndex:
             sizes.append(len(kept))
             for token, count in Counter(t for doc in kept for t in set(doc)).items():
                 counts[token][number] = count
+        # Each topic's question lengths, sorted: they bound how similar a query can be.
+        self._lengths = [sorted(map(len, documents)) for documents in self._documents]
         alpha = settings.smoothing
         # log P(token absent | topic), the same for every token of a topic.
         self._absent = np.log(alpha / (np.array(sizes, dtype=float) + 2 * alpha))
@@ -133,15 +136,38 @@ class TopicIndex:
         order = np.argsort(-shared, axis=1, kind="stable")[:, : settings.candidate_topics]
         shared_rows, blend_rows = shared.tolist(), blend.tolist()
         scores: dict[str, float] = {}
-        for index, numbers in enumerate(order.tolist()):
+        candidates = order.tolist()
+        # The short closing pieces first: a topic's score is its best piece's, and the
+        # long story piece can then often be ruled out without comparing sentences.
+        for index in reversed(range(len(rows))):
             query = self._joined(pieces[rows[index]])
-            for number in numbers:
+            for number in candidates[index]:
                 if shared_rows[index][number] < 0:
                     break  # no more topics with a word of this piece
+                words_score = 100 * blend_rows[index][number]
+                topic = self._topics[number]
+                so_far = scores.get(topic, -1.0)
+                reachable = words_score + sentence_weight * self._best_similarity(number, query)
+                if reachable < so_far - 1e-6:
+                    continue  # even the best sentence match could not beat the piece so far
                 best = process.extractOne(query, self._documents[number], scorer=self._scorer)
                 similarity = float(best[1]) if best is not None else 0.0
-                score = 100 * blend_rows[index][number] + sentence_weight * similarity
-                topic = self._topics[number]
-                if score > scores.get(topic, -1.0):
+                score = words_score + sentence_weight * similarity
+                if score > so_far:
                     scores[topic] = score
         return scores
+
+    def _best_similarity(self, number: int, query: str) -> float:
+        """The highest `fuzz.ratio` any of a topic's questions could reach with `query`:
+        two strings share at most the shorter one's characters. (100 for other scorers.)"""
+        if self._scorer is not fuzz.ratio:
+            return 100.0
+        lengths, length = self._lengths[number], len(query)
+        at = bisect_left(lengths, length)
+        return max(
+            (
+                200 * min(length, size) / (length + size or 1)
+                for size in lengths[max(0, at - 1) : at + 1]
+            ),
+            default=0.0,
+        )
