@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Literal
 
 from bot.checked_regex import CheckedPattern
@@ -212,16 +213,22 @@ class RedFlags:
         """
         by_sentence = _clauses_by_sentence(text)
         raw_clauses = [clause for parts in by_sentence for clause in _clauses(parts)]
-        normalised = _normalise_all(raw_clauses)
+        normalised_words = _normalise_all(raw_clauses)
+        normalised = [" ".join(words) for words in normalised_words]
         sentences = _sentences(by_sentence, normalised)
         speller = self.speller
-        clauses = [_mark_uncertainty(speller.fix(c), self.negation) for c in normalised]
+        # Word lists from here on: each clause is joined into text once.
+        clause_words = [
+            _mark_uncertainty(speller.fix_words(words), self.negation)
+            for words in normalised_words
+        ]
+        clauses = [" ".join(words) for words in clause_words]
         whole = " ".join(clauses)
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.
         present = self.finder.present(whole)
         mentioned = self._mentioned(whole, present)
-        if not mentioned and _DENIAL_WORDS.isdisjoint(whole.split()):
+        if not mentioned and _DENIAL_WORDS.isdisjoint(chain.from_iterable(clause_words)):
             return Screening(None, text, (), sentences)  # nothing flagged or denied
         found = [self.finder.present(c) for c in clauses] if mentioned else []
         # A parent or partner writing about the runner: their warning signs count.
@@ -268,8 +275,8 @@ _OWN_BACK = re.compile(
 _CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses
 
 
-def _normalise_all(raw_clauses: list[str]) -> list[str]:
-    """normalise() of each clause, in one call (it is the costly step)."""
+def _normalise_all(raw_clauses: list[str]) -> list[list[str]]:
+    """The words of normalise() of each clause, in one call (it is the costly step)."""
     if not raw_clauses:
         return []
     clauses: list[list[str]] = [[]]
@@ -279,8 +286,8 @@ def _normalise_all(raw_clauses: list[str]) -> list[str]:
         else:
             clauses[-1].append(word)
     if len(clauses) != len(raw_clauses):  # someone typed the marker itself
-        return [normalise(clause) for clause in raw_clauses]
-    return [" ".join(words) for words in clauses]
+        return [normalise(clause).split() for clause in raw_clauses]
+    return clauses
 
 
 _DENIAL_OPENERS = frozenset({"no", "not", "never", "nothing", "without", "zero"})
@@ -342,11 +349,11 @@ def _sentences(by_sentence: list[list[str]], normalised: list[str]) -> tuple[str
     return tuple(sentences)
 
 
-def _mark_uncertainty(plain: str, negation: Negation) -> str:
+def _mark_uncertainty(words: list[str], negation: Negation) -> list[str]:
     # "not sure if I have a fever" must not read as a denial of the fever.
-    if negation.uncertain_starts.isdisjoint(plain.split()):
-        return plain  # the common case, without the regex
-    return negation.uncertain_pattern.sub("unsure", plain)
+    if negation.uncertain_starts.isdisjoint(words):
+        return words  # the common case, without the regex
+    return negation.uncertain_pattern.sub("unsure", " ".join(words)).split()
 
 
 def _first_live_hit(

@@ -75,7 +75,7 @@ class Speller:
             self._corrections[word] = fixed  # every word, so the next message only looks up
         return fixed
 
-    def fix(self, text: str) -> str:
-        """Normalised `text` with misspelt key words corrected ("numm" -> "numb")."""
+    def fix_words(self, words: list[str]) -> list[str]:
+        """Normalised words with misspelt key words corrected ("numm" -> "numb")."""
         seen = self._corrections
-        return " ".join([seen.get(word) or self.correct(word) for word in text.split()])
+        return [seen.get(word) or self.correct(word) for word in words]
