@@ -79,7 +79,11 @@ def _phrases(words: list[str], lengths: dict[str, int]) -> set[str]:
     """Every run of one to three words that could be a scope phrase (`lengths`: by first word)."""
     found: set[str] = set()
     for index, word in enumerate(words):
-        for size in range(1, min(lengths.get(word, 0), 3) + 1):
+        longest = lengths.get(word)
+        if longest is None:
+            continue  # most words start no phrase
+        found.add(word)
+        for size in range(2, min(longest, 3) + 1):
             found.add(" ".join(words[index : index + size]))
     return found
 

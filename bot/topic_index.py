@@ -13,7 +13,6 @@ Three pieces of evidence, blended with weights from `knowledge/matching.yaml`:
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -57,8 +56,11 @@ class TopicIndex:
             sizes.append(len(kept))
             for token, count in Counter(t for doc in kept for t in set(doc)).items():
                 counts[token][number] = count
-        # Each topic's question lengths, sorted: they bound how similar a query can be.
-        self._lengths = [sorted(map(len, documents)) for documents in self._documents]
+        # Each topic's shortest and longest question: they bound how similar a query can be.
+        self._lengths = [
+            (min(map(len, documents), default=0), max(map(len, documents), default=0))
+            for documents in self._documents
+        ]
         alpha = settings.smoothing
         # log P(token absent | topic), the same for every token of a topic.
         self._absent = np.log(alpha / (np.array(sizes, dtype=float) + 2 * alpha))
@@ -82,6 +84,10 @@ class TopicIndex:
                     np.log((uses + alpha) / alpha) * self._evidence_scale(token),
                 )
             )
+
+        self._posting_sizes = {
+            token: postings.shape[1] for token, postings in self._postings.items()
+        }
 
     def _evidence_scale(self, token: str) -> float:
         """How much of a word's naive-Bayes evidence counts: less for words every
@@ -111,14 +117,14 @@ class TopicIndex:
         postings = [self._postings[token] for row in rows for token in known[row]]
         joined = np.concatenate(postings, axis=1)
         # Row r's topics are numbered from r * topic_count: one bincount fills every row.
-        row_lengths = [sum(self._postings[token].shape[1] for token in known[row]) for row in rows]
+        sizes = self._posting_sizes
+        row_lengths = [sum(map(sizes.__getitem__, known[row])) for row in rows]
         row_starts = np.repeat(np.arange(len(rows)) * topic_count, row_lengths)
         where = joined[0].astype(np.intp) + row_starts
         shape = (len(rows), topic_count)
         # Word coverage: the IDF-weighted share of the message's tokens a topic uses.
-        totals = np.array(
-            [sum(self._idf.get(t, self._unknown_idf) for t in pieces[row]) for row in rows]
-        )
+        idf, unknown = self._idf.get, self._unknown_idf
+        totals = np.array([sum([idf(t, unknown) for t in pieces[row]]) for row in rows])
         coverage = np.bincount(where, weights=joined[1], minlength=shape[0] * shape[1])
         coverage = coverage.reshape(shape) / totals[:, np.newaxis]
         presence = np.bincount(where, weights=joined[2], minlength=shape[0] * shape[1])
@@ -147,8 +153,10 @@ class TopicIndex:
                 words_score = 100 * blend_rows[index][number]
                 topic = self._topics[number]
                 so_far = scores.get(topic, -1.0)
-                reachable = words_score + sentence_weight * self._best_similarity(number, query)
-                if reachable < so_far - 1e-6:
+                if so_far >= 0 and (
+                    words_score + sentence_weight * self._best_similarity(number, len(query))
+                    < so_far - 1e-6
+                ):
                     continue  # even the best sentence match could not beat the piece so far
                 best = process.extractOne(query, self._documents[number], scorer=self._scorer)
                 similarity = float(best[1]) if best is not None else 0.0
@@ -157,17 +165,12 @@ class TopicIndex:
                     scores[topic] = score
         return scores
 
-    def _best_similarity(self, number: int, query: str) -> float:
-        """The highest `fuzz.ratio` any of a topic's questions could reach with `query`:
-        two strings share at most the shorter one's characters. (100 for other scorers.)"""
-        if self._scorer is not fuzz.ratio:
+    def _best_similarity(self, number: int, length: int) -> float:
+        """The highest `fuzz.ratio` a query of `length` characters could reach with one of
+        a topic's questions: two strings share at most the shorter one's characters.
+        (100 when a question is as long as the query, or for other scorers.)"""
+        shortest, longest = self._lengths[number]
+        if self._scorer is not fuzz.ratio or shortest <= length <= longest:
             return 100.0
-        lengths, length = self._lengths[number], len(query)
-        at = bisect_left(lengths, length)
-        return max(
-            (
-                200 * min(length, size) / (length + size or 1)
-                for size in lengths[max(0, at - 1) : at + 1]
-            ),
-            default=0.0,
-        )
+        nearest = longest if length > longest else shortest
+        return 200 * min(length, nearest) / (length + nearest)
