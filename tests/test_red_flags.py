@@ -185,3 +185,37 @@ def test_a_climbing_series_of_pain_scores_is_worsening_pain(matcher: Matcher) ->
     assert match.red_flag is not None
     assert match.red_flag.rule.id == "worsening-scores"
     assert matcher.match("did 3, 4, 5 km this week, now 7 next week ok?").kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [  # a sign told through what it leads to, or what someone else noticed
+        ("bought some Tena pads on the way home, back is agony", "bladder"),
+        ("my mate saw a wet patch on my tights at parkrun, I hadn't felt a thing", "bladder"),
+        ("poo just came out with no warning on my jog, back is sore", "bowel"),
+        ("toilet paper feels like nothing when I wipe since my back went", "saddle-numbness"),
+        ("I need both hands on the handrail to get upstairs now, back's wrecked", "leg-weakness"),
+        ("walking like I'm drunk since my back went on Friday", "leg-weakness"),
+        (
+            "had to punch a new hole in my belt, not trying to lose weight, back aches",
+            "weight-loss-unwell",
+        ),
+        ("I'm 14 and my back hurts, nobody can think of anything I did", "age-no-cause"),
+        ("LOST CONTROL OF MY BLATHER AT THE PARK, BACK IN BITS", "bladder"),  # autocorrect
+    ],
+)
+def test_warning_signs_told_by_their_consequences(matcher: Matcher, text: str, rule: str) -> None:
+    match = matcher.match(text)
+    assert match.red_flag is not None
+    assert match.red_flag.rule.id == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wet patch on my shorts from sweat, it was 30 degrees. back a bit stiff, stretches?",
+        "left skid marks on the track braking at the bend lol, back is a bit sore",
+    ],
+)
+def test_look_alikes_of_those_consequences_are_no_red_flag(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).kind != "urgent"
