@@ -216,11 +216,10 @@ class RedFlags:
         normalised_words = _normalise_all(raw_clauses)
         normalised = [" ".join(words) for words in normalised_words]
         sentences = _sentences(by_sentence, normalised)
-        speller = self.speller
+        speller, negation = self.speller, self.negation
         # Word lists from here on: each clause is joined into text once.
         clause_words = [
-            _mark_uncertainty(speller.fix_words(words), self.negation)
-            for words in normalised_words
+            _mark_uncertainty(speller.fix_words(words), negation) for words in normalised_words
         ]
         clauses = [" ".join(words) for words in clause_words]
         whole = " ".join(clauses)
@@ -234,28 +233,44 @@ class RedFlags:
         # A parent or partner writing about the runner: their warning signs count.
         others_back = (
             bool(mentioned)
-            and any("back" in c and self.negation.others_back_pattern.search(c) for c in clauses)
+            and any("back" in c and negation.others_back_pattern.search(c) for c in clauses)
             and _OWN_BACK.search(whole) is None
         )
         hits: list[RedFlagHit] = []
+        matched_in: set[int] = set()  # clauses where a clause rule matched, denied or not
+        answered_no: set[int] = set()  # clauses the clause rules skipped
         for rule in mentioned:
-            scopes = (
-                [(whole, present, "")]
-                if rule.whole_message
-                else zip(clauses, found, [*clauses[1:], ""], strict=True)
-            )
-            for plain, literals, following in scopes:
+            if rule.whole_message:
+                phrase, _ = _first_live_hit(rule, whole, present, negation, others_back)
+                if phrase is not None:
+                    hits.append(RedFlagHit(rule, phrase))
+                continue
+            following_clauses = [*clauses[1:], ""]
+            for index, (plain, following) in enumerate(
+                zip(clauses, following_clauses, strict=True)
+            ):
                 if following in _ANSWERED_NO:
+                    answered_no.add(index)
                     continue  # "Leaking? Nope." denies it in the next breath
-                phrase = _first_live_hit(rule, plain, literals, self.negation, others_back)
+                phrase, matched = _first_live_hit(rule, plain, found[index], negation, others_back)
                 if phrase is not None:
                     hits.append(RedFlagHit(rule, phrase))
                     break
+                if matched:
+                    matched_in.add(index)
         if hits:
             most_urgent = min(hits, key=lambda hit: LEVELS.index(hit.level))
             return Screening(most_urgent, text, (), sentences)
+        # A clause where a rule matched (and was denied) is a denial; the clause rules
+        # have been run on every other clause but those they skipped.
+        whole_rules = [rule for rule in mentioned if rule.whole_message]
         denied = [
-            _is_denial(plain, found[index] if found else frozenset(), mentioned)
+            index in matched_in
+            or _is_denial(
+                plain,
+                found[index] if found else frozenset(),
+                mentioned if index in answered_no else whole_rules,
+            )
             for index, plain in enumerate(clauses)
         ]
         kept = [raw for raw, is_denial in zip(raw_clauses, denied, strict=True) if not is_denial]
@@ -358,14 +373,17 @@ def _mark_uncertainty(words: list[str], negation: Negation) -> list[str]:
 
 def _first_live_hit(
     rule: Rule, plain: str, present: frozenset[str], negation: Negation, others_back: bool
-) -> str | None:
-    """The first match of `rule` in `plain` that is not denied nor about a bystander.
+) -> tuple[str | None, bool]:
+    """The first match of `rule` in `plain` that is not denied nor about a bystander,
+    and whether the rule matched `plain` at all.
 
     `others_back`: the message is about someone else's back, so what happened
     to someone else is the patient's own history, not a bystander's.
     """
+    matched = False
     for pattern in rule.candidates(present):
         for found in pattern.finditer(plain):
+            matched = True
             start, end = found.start(), found.end()
             if rule.negatable and _is_negated(plain, start, end, negation, others_back):
                 continue
@@ -378,8 +396,8 @@ def _first_live_hit(
                     and _about_someone_else(plain[:start], negation)
                 )
             ):
-                return found.group(0)
-    return None
+                return found.group(0), True
+    return None, matched
 
 
 def _contains_cue(words: list[str], cues: tuple[str, ...]) -> bool:
