@@ -202,6 +202,10 @@ def test_a_climbing_series_of_pain_scores_is_worsening_pain(matcher: Matcher) ->
         ),
         ("I'm 14 and my back hurts, nobody can think of anything I did", "age-no-cause"),
         ("LOST CONTROL OF MY BLATHER AT THE PARK, BACK IN BITS", "bladder"),  # autocorrect
+        ("mi back a hurt mi and mi cyaan pass water since yesterday", "bladder"),  # Jamaican
+        ("got skittled by a ute on my morning run, back's sore, just rest?", "major-trauma"),
+        ("on Xeljanz for my RA and my lower back has started aching, no injury", "infection"),
+        ("my injection site from the epidural has gone red and swollen, back worse", "infection"),
     ],
 )
 def test_warning_signs_told_by_their_consequences(matcher: Matcher, text: str, rule: str) -> None:
