@@ -132,7 +132,9 @@ def _words(cased: str) -> list[str]:
     ASCII text, nearly every message, takes simpler patterns that match the same.
     """
     if cased.isascii():
-        return _ASCII_WORD.findall(_ASCII_REPEATS.sub(r"\1\1", cased))
+        if _ASCII_REPEATS.search(cased):  # rare: a search is cheaper than a substitution
+            cased = _ASCII_REPEATS.sub(r"\1\1", cased)
+        return _ASCII_WORD.findall(cased)
     return _WORD_WITH_APOSTROPHE.findall(_REPEATS.sub(r"\1\1", cased))
 
 
