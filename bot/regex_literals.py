@@ -91,7 +91,7 @@ _MAX_RUNS = 16  # "3[89]" is " 38" or " 39"; "[a-z][a-z]" is worth no pre-check
 
 
 def _class_chars(items: list[Any]) -> list[str] | None:
-    """The letters and digits of a small character class ("[89]", "[1-5]"), else None."""
+    """The letters and digits of a small character class ("[89]", "[1-5]", "\\d"), else None."""
     c = sre_constants
     chars: list[str] = []
     for op, arg in items:
@@ -99,6 +99,8 @@ def _class_chars(items: list[Any]) -> list[str] | None:
             chars.append(chr(arg))
         elif op is c.RANGE and arg[1] - arg[0] < _MAX_RUNS:
             chars += [chr(code) for code in range(arg[0], arg[1] + 1)]
+        elif op is c.CATEGORY and arg is c.CATEGORY_DIGIT:
+            chars += "0123456789"  # \d: normalised text has no other digits
         else:
             return None  # a negation, a category (\w, \d), a wide range
     return chars if chars and all(char.isalnum() for char in chars) else None

@@ -92,6 +92,11 @@ _SENTENCE_BREAK = re.compile(
 
 
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # the digits of other scripts: "٣", "३"
+
+
+def _ascii_digit(found: re.Match[str]) -> str:
+    return str(unicodedata.decimal(found.group()))
 
 
 def _strip_marks(text: str) -> str:
@@ -114,11 +119,14 @@ def normalise(text: str) -> str:
     Letters of any script are kept (they simply match nothing in an English
     knowledge base); emoji (but the few in _EMOJI_WORDS) and punctuation become
     spaces; a letter typed three or more times in a row is kept twice ("sooo" ->
-    "soo", "feeeel" -> "feel").
+    "soo", "feeeel" -> "feel"). Digits of every script are ASCII ("٣" -> "3"), so
+    a pattern's \\d only ever meets 0-9.
     """
     if not text.isascii():
         text = text.translate(_EMOJI_WORDS)
     cased = _strip_marks(text).casefold().translate(_APOSTROPHES)
+    if not cased.isascii():
+        cased = _OTHER_DIGITS.sub(_ascii_digit, cased)
     words = _words(cased)
     contractions = _CONTRACTIONS
     return " ".join(

@@ -205,6 +205,7 @@ def test_a_climbing_series_of_pain_scores_is_worsening_pain(matcher: Matcher) ->
         ("mi back a hurt mi and mi cyaan pass water since yesterday", "bladder"),  # Jamaican
         ("got skittled by a ute on my morning run, back's sore, just rest?", "major-trauma"),
         ("on Xeljanz for my RA and my lower back has started aching, no injury", "infection"),
+        ("back pain all week and a temp of ٣٩ since Sunday", "infection"),  # Arabic digits
         ("my injection site from the epidural has gone red and swollen, back worse", "infection"),
     ],
 )

@@ -36,3 +36,8 @@ def test_emoji_that_stand_for_a_word_become_that_word() -> None:
     assert normalise("🔥 or 🧊 for my back?") == "heat or ice for my back"
     assert normalise("🛌 or 🚶‍♂️??") == "bed or walk"
     assert normalise("sore back 😩😩") == "sore back"  # any other emoji is a space
+
+
+def test_digits_of_every_script_become_ascii() -> None:
+    # The red-flag pre-check takes a pattern's \d for 0-9: no other digit may reach it.
+    assert normalise("I'm ٥٨, temp ३९ for ２ days") == "i am 58 temp 39 for 2 days"
