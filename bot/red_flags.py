@@ -99,6 +99,13 @@ class Negation:
         return frozenset(cue.split()[0] for cue in self.uncertain if cue)
 
     @cached_property
+    def others_back_subject(self) -> re.Pattern[str]:
+        """ "my husband", "our daughter", or a message that opens with "Flatmate has...":
+        someone of the writer's, named."""
+        people = "|".join(map(re.escape, sorted(self.others - _PRONOUNS)))
+        return re.compile(rf"^(?:{people})\b|\b(?:my|our) (?:\w+ )?(?:{people})\b")
+
+    @cached_property
     def others_back_pattern(self) -> re.Pattern[str]:
         """ "her back", "my son's back", "she has back pain": the patient is someone else.
         (Every match contains "back".)"""
@@ -223,6 +230,13 @@ class RedFlags:
         ]
         clauses = [" ".join(words) for words in clause_words]
         whole = " ".join(clauses)
+        # A parent, partner or coach writing about the runner: the runner's warning
+        # signs count, and "she wet herself" reads as "I wet myself" would.
+        others_back = _about_another_runner(clause_words, clauses, whole, negation)
+        if others_back:
+            clause_words = [[_AS_THE_RUNNER.get(w, w) for w in words] for words in clause_words]
+            clauses = [" ".join(words) for words in clause_words]
+            whole = " ".join(clauses)
         # A pattern matching in a clause also matches the whole message (clause
         # ends are word boundaries there too): only these rules need a closer look.
         present = self.finder.present(whole)
@@ -230,12 +244,6 @@ class RedFlags:
         if not mentioned and _DENIAL_WORDS.isdisjoint(chain.from_iterable(clause_words)):
             return Screening(None, text, (), sentences)  # nothing flagged or denied
         found = [self.finder.present(c) for c in clauses] if mentioned else []
-        # A parent or partner writing about the runner: their warning signs count.
-        others_back = (
-            bool(mentioned)
-            and any("back" in c and negation.others_back_pattern.search(c) for c in clauses)
-            and _OWN_BACK.search(whole) is None
-        )
         hits: list[RedFlagHit] = []
         matched_in: set[int] = set()  # clauses where a clause rule matched, denied or not
         answered_no: set[int] = set()  # clauses the clause rules skipped
@@ -287,6 +295,71 @@ _OWN_BACK = re.compile(
     r"\b(?:my (?:lower |low |own |bad |sore )?back|mine|my own|for me|the one with the"
     r"|i (?:only |just )?(?:have|got) (?:a )?(?:stiff|sore|tight|bad|achy))\b"
 )
+# "asking for my mum", "coach here", "one of my athletes": written on the runner's behalf.
+_ON_BEHALF = re.compile(
+    r"\b(?:(?:asking|writing|posting|messaging|enquiring|inquiring) (?:for|on behalf of|about)"
+    r" (?:my|our|a|an|one of my|one of our)|(?:coach|mum|mom|dad|parent|physio) here"
+    r"|(?:athlete|athletes|runner|runners|client|clients) of (?:mine|ours)"
+    r"|one of (?:my|our) (?:athletes|runners|clients|squad|team|kids)"
+    r"|in my (?:squad|group|team|club)|asked me to ask)\b"
+)
+_THIRD_PERSON = frozenset({"he", "she", "they", "his", "her", "their", "him", "them"})
+_PRONOUNS = _THIRD_PERSON | {"hers", "theirs"}
+# The runner's signs told in the third person, read as the runner would write them.
+_AS_THE_RUNNER = {
+    "he": "i", "she": "i", "they": "i", "him": "me", "them": "me", "his": "my", "her": "my",
+    "their": "my", "himself": "myself", "herself": "myself", "themselves": "myself",
+    "themself": "myself", "hers": "mine", "theirs": "mine",
+}  # fmt: skip
+
+
+def _about_another_runner(
+    clause_words: list[list[str]], clauses: list[str], whole: str, negation: Negation
+) -> bool:
+    """Written about someone else's back, never the writer's own: that person's signs."""
+    words = set(chain.from_iterable(clause_words))
+    if negation.others.isdisjoint(words) and _THIRD_PERSON.isdisjoint(words):
+        return False  # nobody else is named
+    if _OWN_BACK.search(whole.replace(" of mine", " ")) is not None:
+        return False  # "mine is just tight", "my lower back": the writer's own too
+    if _ON_BEHALF.search(whole) is not None or any(
+        "back" in clause and negation.others_back_pattern.search(clause) for clause in clauses
+    ):
+        return True
+    # "My husband, 42: back pain 4 days, and now his left foot drags": someone of the
+    # writer's is the subject, and the only back in the message is theirs.
+    return (
+        "back" in words
+        and negation.others_back_subject.search(whole) is not None
+        and _their_back_told(whole.split(), negation.others | _THIRD_PERSON)
+    )
+
+
+_ME = frozenset({"i", "me", "my", "myself", "im", "mine"})
+# "does acupuncture work for back pain?", "is back pain hereditary?": back pain in general.
+_ASKED_IN_GENERAL = frozenset(
+    {"for", "with", "help", "helps", "is", "about", "cause", "causes", "does", "do", "of"}
+)
+
+
+def _their_back_told(words: list[str], people: frozenset[str]) -> bool:
+    """A "back" with someone else near it and not the writer: "my husband, 42: back pain
+    4 days", "back pain for a few days and now she has...". Not "anyway, does
+    acupuncture work for back pain?" nor "I'm 30 with a grumbly back"."""
+    # The "my" of "my husband" is the writer's, not about the writer's own back.
+    words = [
+        word
+        for index, word in enumerate(words)
+        if not (word in {"my", "our"} and not people.isdisjoint(words[index + 1 : index + 3]))
+    ]
+    for index, word in enumerate(words):
+        if word == "back" and (index == 0 or words[index - 1] not in _ASKED_IN_GENERAL):
+            near = words[max(0, index - 8) : index + 9]
+            if _ME.isdisjoint(near) and not people.isdisjoint(near):
+                return True
+    return False
+
+
 _CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses
 
 
@@ -411,6 +484,7 @@ _BARE_NEGATIONS = frozenset({"not", "no", "never"})
 _FAILING = frozenset(
     {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
     | {"mine", "trying", "just", "standing", "rising", "right"}  # "something is not right"
+    | {"sensible"}  # "my buttocks are not sensible": the French or Spanish word for feeling
 )
 # "I can not pass water", "could not lift my foot", "I have no been able tae tell":
 # inability is the symptom.

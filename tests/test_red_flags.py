@@ -224,3 +224,24 @@ def test_warning_signs_told_by_their_consequences(matcher: Matcher, text: str, r
 )
 def test_look_alikes_of_those_consequences_are_no_red_flag(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).kind != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # written on the runner's behalf: the runner's signs, in the third person
+        "my husband, 44, marathoner: back pain for 5 days and now his right foot drags",
+        "asking for my daughter (15), sore back all week and today she wet herself in class",
+        "Flatmate has a sore back since Sunday and says he can't feel his bum on the loo",
+    ],
+)
+def test_warning_signs_told_on_the_runners_behalf(matcher: Matcher, text: str) -> None:
+    match = matcher.match(text)
+    assert match.red_flag is not None
+    assert match.red_flag.level == "emergency"
+
+
+def test_a_bystanders_sign_beside_a_general_back_question_is_no_red_flag(
+    matcher: Matcher,
+) -> None:
+    text = "my mate wet himself at the pub lol (he was hammered). does acupuncture help back pain?"
+    assert matcher.match(text).kind != "urgent"
