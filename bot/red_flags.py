@@ -317,7 +317,8 @@ def _about_another_runner(
     clause_words: list[list[str]], clauses: list[str], whole: str, negation: Negation
 ) -> bool:
     """Written about someone else's back, never the writer's own: that person's signs."""
-    words = set(chain.from_iterable(clause_words))
+    said = list(chain.from_iterable(clause_words))
+    words = set(said)
     if negation.others.isdisjoint(words) and _THIRD_PERSON.isdisjoint(words):
         return False  # nobody else is named
     if _OWN_BACK.search(whole.replace(" of mine", " ")) is not None:
@@ -331,11 +332,11 @@ def _about_another_runner(
     return (
         "back" in words
         and negation.others_back_subject.search(whole) is not None
-        and _their_back_told(whole.split(), negation.others | _THIRD_PERSON)
+        and _their_back_told(said, negation.others | _THIRD_PERSON)
     )
 
 
-_ME = frozenset({"i", "me", "my", "myself", "im", "mine"})
+_ME_WORDS = frozenset({"i", "me", "my", "myself"})
 # "does acupuncture work for back pain?", "is back pain hereditary?": back pain in general.
 _ASKED_IN_GENERAL = frozenset(
     {"for", "with", "help", "helps", "is", "about", "cause", "causes", "does", "do", "of"}
@@ -355,7 +356,7 @@ def _their_back_told(words: list[str], people: frozenset[str]) -> bool:
     for index, word in enumerate(words):
         if word == "back" and (index == 0 or words[index - 1] not in _ASKED_IN_GENERAL):
             near = words[max(0, index - 8) : index + 9]
-            if _ME.isdisjoint(near) and not people.isdisjoint(near):
+            if _ME_WORDS.isdisjoint(near) and "mine" not in near and not people.isdisjoint(near):
                 return True
     return False
 
@@ -508,7 +509,6 @@ def _negated_inside(span: list[str]) -> bool:
     )
 
 
-_ME_WORDS = frozenset({"i", "me", "my", "myself"})
 # How far back a bystander is looked for: "my roommate is down with the flu and a fever".
 _OTHERS_WINDOW = 10
 

@@ -102,7 +102,7 @@ def _class_chars(items: list[Any]) -> list[str] | None:
         elif op is c.CATEGORY and arg is c.CATEGORY_DIGIT:
             chars += "0123456789"  # \d: normalised text has no other digits
         else:
-            return None  # a negation, a category (\w, \d), a wide range
+            return None  # a negation, a category such as \w, a wide range
     return chars if chars and all(char.isalnum() for char in chars) else None
 
 
