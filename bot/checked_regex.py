@@ -30,11 +30,17 @@ class CheckedPattern:
 
     __slots__ = ("_regex", "_tree", "source")
 
-    def __init__(self, source: str) -> None:
-        """Raises `re.error`, as `re.compile` would, for a pattern that cannot compile."""
+    def __init__(self, source: str, *, known_good: bool = False) -> None:
+        """Raises `re.error`, as `re.compile` would, for a pattern that cannot compile.
+
+        `known_good`: this exact pattern passed these checks before, under this
+        Python (`precheck_cache.py` says so), and need not be parsed again.
+        """
         self.source = source
         self._tree: Any = None  # the parse tree, when Python's parser is reachable
         self._regex: re.Pattern[str] | None = None
+        if known_good:
+            return
         if sre_parser is None:
             self._regex = re.compile(source)
             return

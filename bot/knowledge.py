@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -18,6 +19,7 @@ from bot.gc_pause import without_collector_pauses
 from bot.ladder import Ladder, parse_ladder
 from bot.lexicon import Lexicon, parse_lexicon
 from bot.match_settings import MatchSettings, parse_match_settings
+from bot.precheck_cache import PrecheckCache, default_cache_dir
 from bot.red_flag_loading import parse_red_flags
 from bot.red_flags import RedFlags
 from bot.tips import Tip, parse_tips
@@ -224,14 +226,23 @@ def _load_out_of_scope(path: Path, problems: Problems) -> tuple[str, ...]:
 
 
 @without_collector_pauses
-def load_knowledge(directory: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
-    """Load and validate every knowledge file; raise `KnowledgeError` listing all problems."""
+def load_knowledge(
+    directory: Path = DEFAULT_KNOWLEDGE_DIR, cache: PrecheckCache | None = None
+) -> KnowledgeBase:
+    """Load and validate every knowledge file; raise `KnowledgeError` listing all problems.
+
+    `cache`: where the red-flag patterns' pre-checks are remembered between runs
+    (by default the user's cache directory; `PrecheckCache(None)`: nowhere).
+    """
+    cache = cache if cache is not None else PrecheckCache(default_cache_dir())
     problems = Problems()
     if not directory.is_dir():
         problems.add(directory, 1, "knowledge directory not found")
         problems.raise_if_any()
     topics = _load_topics(directory, problems)
-    red_flags = _parse_file(directory / "red_flags.yaml", parse_red_flags, problems)
+    red_flags = _parse_file(
+        directory / "red_flags.yaml", partial(parse_red_flags, cache=cache), problems
+    )
     lexicon = _parse_file(directory / "lexicon.yaml", parse_lexicon, problems)
     settings = _parse_file(directory / "matching.yaml", parse_match_settings, problems)
     out_of_scope = _load_out_of_scope(directory / "out_of_scope.yaml", problems)

@@ -7,25 +7,33 @@ from pathlib import Path
 from typing import Any
 
 from bot.checked_regex import CheckedPattern
+from bot.precheck_cache import PrecheckCache
 from bot.red_flags import LEVELS, Level, LevelAdvice, Negation, RedFlags, Rule
+from bot.regex_literals import LiteralCheck
 from bot.text import normalise
 from bot.validation import FieldReader, Problems
 from bot.yaml_lines import line_of
 
 
-def _compile(path: Path, raw: Any, line: int, problems: Problems) -> CheckedPattern | None:
+def _compile(
+    path: Path, raw: Any, line: int, problems: Problems, cache: PrecheckCache
+) -> LiteralCheck | None:
     if not isinstance(raw, str) or not raw.strip():
         problems.add(path, line, "red-flag patterns must be non-empty text")
         return None
+    source = rf"\b(?:{raw.strip()})\b"
+    known = cache.get(source)
     try:
-        return CheckedPattern(rf"\b(?:{raw.strip()})\b")
+        return LiteralCheck(CheckedPattern(source, known_good=known is not None), known)
     except re.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         problems.add(path, line, f"invalid pattern: {exc.msg}{where}")
         return None
 
 
-def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | None:
+def _parse_rule(
+    path: Path, raw: Any, line: int, problems: Problems, cache: PrecheckCache
+) -> Rule | None:
     if not isinstance(raw, dict):
         problems.add(path, line, "each red-flag rule must be a mapping")
         return None
@@ -49,15 +57,15 @@ def _parse_rule(path: Path, raw: Any, line: int, problems: Problems) -> Rule | N
         problems.add(path, line_of(raw, "patterns"), "a rule needs a non-empty 'patterns' list")
         return None
     compiled = [
-        _compile(path, item, line_of(raw_patterns, index), problems)
+        _compile(path, item, line_of(raw_patterns, index), problems, cache)
         for index, item in enumerate(raw_patterns)
     ]
-    patterns = tuple(pattern for pattern in compiled if pattern is not None)
+    checks = tuple(check for check in compiled if check is not None)
     return Rule(
         fields.text("id"),
         level,
         fields.text("says"),
-        patterns,
+        checks,
         whole_message=scope == "message",
         others_cancel=others_cancel is True,
         negatable=negatable is not False,
@@ -98,8 +106,15 @@ def _parse_levels(path: Path, raw: Any, problems: Problems) -> dict[Level, Level
     return levels
 
 
-def parse_red_flags(path: Path, data: Any, problems: Problems) -> RedFlags:
-    """Validate `red_flags.yaml`; problems are collected, a usable value always returned."""
+def parse_red_flags(
+    path: Path, data: Any, problems: Problems, cache: PrecheckCache | None = None
+) -> RedFlags:
+    """Validate `red_flags.yaml`; problems are collected, a usable value always returned.
+
+    With a `cache`, patterns that passed before are not parsed again (see
+    `precheck_cache.py`), and the file is brought up to date when all is well.
+    """
+    cache = cache if cache is not None else PrecheckCache(None)
     empty = RedFlags({}, (), Negation(1, (), (), ()))
     if data is None:
         return empty
@@ -117,7 +132,7 @@ def parse_red_flags(path: Path, data: Any, problems: Problems) -> RedFlags:
     else:
         seen: set[str] = set()
         for index, raw in enumerate(raw_rules):
-            rule = _parse_rule(path, raw, line_of(raw_rules, index), problems)
+            rule = _parse_rule(path, raw, line_of(raw_rules, index), problems, cache)
             if rule is None:
                 continue
             if rule.id in seen:
@@ -125,4 +140,6 @@ def parse_red_flags(path: Path, data: Any, problems: Problems) -> RedFlags:
             seen.add(rule.id)
             rules.append(rule)
     spelling = tuple(normalise(word) for word in fields.texts("spelling", required=False))
+    if not problems.messages:
+        cache.save({c.pattern.source: c.options for rule in rules for c in rule.checks})
     return RedFlags(levels, tuple(rules), negation, spelling)

@@ -37,15 +37,15 @@ class Rule:
     id: str
     level: Level
     says: str
-    patterns: tuple[CheckedPattern, ...]
+    checks: tuple[LiteralCheck, ...]  # the patterns, each with its literal pre-check
     whole_message: bool = False  # match across sentences, not clause by clause
     others_cancel: bool = False  # "my grandad had cancer": someone else's history is no hit
     # False when a "no" nearby is part of the sign: "never had back pain, I'm 55".
     negatable: bool = True
 
-    @cached_property
-    def checks(self) -> tuple[LiteralCheck, ...]:
-        return tuple(LiteralCheck(pattern) for pattern in self.patterns)
+    @property
+    def patterns(self) -> tuple[CheckedPattern, ...]:
+        return tuple(check.pattern for check in self.checks)
 
     @cached_property
     def literals(self) -> frozenset[str]:

@@ -19,6 +19,8 @@ import ahocorasick
 from bot.checked_regex import CheckedPattern, sre_constants
 
 Literals = frozenset[str]
+# Per top-level alternative of a pattern, the sets of strings its matches contain.
+Options = tuple[tuple[Literals, ...], ...]
 _VALUE = itemgetter(1)  # the literal of an (end, literal) Aho-Corasick hit
 
 
@@ -134,10 +136,11 @@ class LiteralCheck:
     string of each of that alternative's sets.
     """
 
-    def __init__(self, pattern: CheckedPattern) -> None:
+    def __init__(self, pattern: CheckedPattern, options: Options | None = None) -> None:
+        """`options`: the pattern's requirements as worked out before (see `options`)."""
         self.pattern = pattern
-        self.options: tuple[tuple[Literals, ...], ...] = ((),)
-        tree = pattern.take_tree()
+        self.options: Options = ((),) if options is None else options
+        tree = None if options is not None else pattern.take_tree()
         if tree is not None:  # without Python's parse tree: no pre-check
             try:
                 parsed = list(tree)

@@ -4,7 +4,9 @@ copy of the knowledge directory to break, and a running bot on a real SQLite fil
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,9 +14,20 @@ import pytest
 
 from bot.knowledge import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, load_knowledge
 from bot.matcher import Matcher
+from bot.precheck_cache import CACHE_DIR_ENV
 from tests.episode_driver import Clock, Harness
 
 START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)  # a Monday, 10:00 in London
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The red-flag pre-check cache in a directory of the test run's own, never the
+    user's (child processes, such as the CLI's, inherit it)."""
+    os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="runback-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop(CACHE_DIR_ENV, ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
