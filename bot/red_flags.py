@@ -100,10 +100,13 @@ class Negation:
 
     @cached_property
     def others_back_subject(self) -> re.Pattern[str]:
-        """ "my husband", "our daughter", or a message that opens with "Flatmate has...":
-        someone of the writer's, named."""
+        """ "my husband", "our daughter", "my 14 year old", or a message that opens with
+        "Flatmate has...": someone of the writer's, named."""
         people = "|".join(map(re.escape, sorted(self.others - _PRONOUNS)))
-        return re.compile(rf"^(?:{people})\b|\b(?:my|our) (?:\w+ )?(?:{people})\b")
+        return re.compile(
+            rf"^(?:{people})\b|\b(?:my|our) (?:\w+ )?(?:{people})\b"
+            r"|\b(?:my|our) (?:\d+|[a-z]+) (?:year|yr) old\b"
+        )
 
     @cached_property
     def others_back_pattern(self) -> re.Pattern[str]:
@@ -321,7 +324,7 @@ def _about_another_runner(
     words = set(said)
     if negation.others.isdisjoint(words) and _THIRD_PERSON.isdisjoint(words):
         return False  # nobody else is named
-    if _OWN_BACK.search(whole.replace(" of mine", " ")) is not None:
+    if _OWN_BACK.search(whole.replace(" of mine", " ").replace("not mine", " ")) is not None:
         return False  # "mine is just tight", "my lower back": the writer's own too
     if _ON_BEHALF.search(whole) is not None or any(
         "back" in clause and negation.others_back_pattern.search(clause) for clause in clauses
@@ -347,11 +350,18 @@ def _their_back_told(words: list[str], people: frozenset[str]) -> bool:
     """A "back" with someone else near it and not the writer: "my husband, 42: back pain
     4 days", "back pain for a few days and now she has...". Not "anyway, does
     acupuncture work for back pain?" nor "I'm 30 with a grumbly back"."""
-    # The "my" of "my husband" is the writer's, not about the writer's own back.
+    # The "my" of "my husband" or "my 13 year old" is the writer's, not about the
+    # writer's own back.
     words = [
         word
         for index, word in enumerate(words)
-        if not (word in {"my", "our"} and not people.isdisjoint(words[index + 1 : index + 3]))
+        if not (
+            word in {"my", "our"}
+            and (
+                not people.isdisjoint(words[index + 1 : index + 3])
+                or words[index + 2 : index + 4] == ["year", "old"]
+            )
+        )
     ]
     for index, word in enumerate(words):
         if word == "back" and (index == 0 or words[index - 1] not in _ASKED_IN_GENERAL):

@@ -147,8 +147,8 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # 100%, probe19 100%, probe20 99.1%, probe21 100%, probe22 99.1%, probes 23-27 100%,
     # probe28 98.3%, probes 29-32 100%, probe33 98.0%, probe34 99.0%, probe35 100%,
     # probe36 99.0%, probe37 96.2%, probe38 100%, probe39 98.1%, probe40 100%, probe41
-    # 99.0%, probe42 100%, probe43 98.1%, probe44 90.0% when their floors were set (probes
-    # 33-36 have 99 signs each); on first reading probe8
+    # 99.0%, probe42 100%, probe43 98.1%, probe44 97.0%, probe45 100%, probe46 99.0% when
+    # their floors were set (probes 33-36 have 99 signs each); on first reading probe8
     # was 83.7%, probe9 68.9%, probe10 81.3%, probe11 79.9%, probe12 85.8%, probe13 80.8%,
     # probe14 77.3%, probe15 91.7%, probe16 85.1%, probe18 85.0%, probe19 77.6%, probe20
     # 81.9%, probe21 77.4%, probe22 74.8%, probe23 90.6%, probe24 83.5%, probe25 91.3%,
@@ -160,13 +160,13 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # Singaporean, Scottish, Australian), probe40 97.3% (runners naming their own
     # medicines and conditions), probe41 96.0% (the sign explained away: "the naproxen must
     # be why I can't pee"), probe42 97.0% (a club group chat), probe43 87.9% (learner
-    # English), probe44 66.0% (written on the runner's behalf: "she wet herself"): fresh
+    # English), probe44 66.0% (written on the runner's behalf: "she wet herself"), probe45
+    # 87.0% (voice notes as the phone transcribed them: "your in won't come out", "perry
+    # knee"), probe46 85.0% (training logs, signs told as change over time): fresh
     # wordings of a warning sign still slip past the rules too often).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= 95
-    # Written on someone else's behalf is the weakest way of telling: its own floor.
-    floor = 0.90 if path.name == "red_flag_probe44.yaml" else 0.95
-    assert report.recall >= floor, [m for m in report.misses if m.startswith("red-flags")]
+    assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]
 
 
 @pytest.mark.parametrize("path", OOS_PROBES, ids=lambda p: p.name)

@@ -232,6 +232,14 @@ def test_look_alikes_of_those_consequences_are_no_red_flag(matcher: Matcher, tex
         "my husband, 44, marathoner: back pain for 5 days and now his right foot drags",
         "asking for my daughter (15), sore back all week and today she wet herself in class",
         "Flatmate has a sore back since Sunday and says he can't feel his bum on the loo",
+        # a child named by age, and "her legs ... both of them" read as the runner's
+        "My 13-year-old swims and runs. Sore back since Monday and now she says both legs "
+        "feel weak",
+        "my wife can't feel her legs properly and both of them have gone weak since her back "
+        "went",
+        # "not mine" is no sign that the back is the writer's
+        "asking for my mum (70). Bad back, and she says her privates have gone numb. Her "
+        "words, not mine.",
     ],
 )
 def test_warning_signs_told_on_the_runners_behalf(matcher: Matcher, text: str) -> None:
