@@ -139,10 +139,9 @@ class TopicIndex:
         # Each row's candidates: the topics it shares a word with, best blend first
         # (a stable sort keeps ties in topic order).
         shared = np.where(coverage > 0, blend, -1.0)
-        order = np.argsort(-shared, axis=1, kind="stable")[:, : settings.candidate_topics]
+        candidates = best_first(shared, settings.candidate_topics)
         shared_rows, blend_rows = shared.tolist(), blend.tolist()
         scores: dict[str, float] = {}
-        candidates = order.tolist()
         # The short closing pieces first: a topic's score is its best piece's, and the
         # long story piece can then often be ruled out without comparing sentences.
         for index in reversed(range(len(rows))):
@@ -174,3 +173,24 @@ class TopicIndex:
             return 100.0
         nearest = longest if length > longest else shortest
         return 200 * min(length, nearest) / (length + nearest)
+
+
+_FULL_SORT_UP_TO = 256  # topics per row; beyond, partition first (10,000 topics: ~4x faster)
+
+
+def best_first(values: _FloatArray, count: int) -> list[list[int]]:
+    """Per row, the column numbers of the `count` highest values, highest first; equal
+    values in column order. The same as a stable sort of each row, cut to `count`."""
+    columns = values.shape[1]
+    if columns <= _FULL_SORT_UP_TO or count >= columns:
+        ordered: list[list[int]] = np.argsort(-values, axis=1, kind="stable")[:, :count].tolist()
+        return ordered
+    best: list[list[int]] = []
+    for row in -values:
+        kth = np.partition(row, count - 1)[count - 1]  # the count-th highest value
+        above = np.flatnonzero(row < kth)  # strictly better, in column order
+        ties = np.flatnonzero(row == kth)[: count - len(above)]  # the first columns at kth
+        chosen = np.concatenate((above, ties))
+        best.append(chosen[np.argsort(row[chosen], kind="stable")].tolist())
+    return best
+

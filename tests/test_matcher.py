@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.matcher import MAX_ALTERNATIVES, Match, Matcher
+from bot.topic_index import best_first
 
 KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
 
@@ -167,3 +169,19 @@ def test_module_level_match_uses_the_shipped_knowledge_base() -> None:
     result = match("can I still do my long run sunday")
     assert (result.kind, result.topic) == ("answer", "running-with-pain")
     assert all(alt.topic != result.topic for alt in result.alternatives)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([-1.0, 0.0, 0.25, 0.5, 0.75, 1.0]), min_size=300, max_size=300),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(min_value=1, max_value=12),
+)
+def test_best_first_is_a_stable_sort_cut_short(rows: list[list[float]], count: int) -> None:
+    # Many equal values: ties must go in column order, as a stable sort puts them.
+    values = np.array(rows)
+    expected = np.argsort(-values, axis=1, kind="stable")[:, :count].tolist()
+    assert best_first(values, count) == expected
