@@ -7,7 +7,9 @@ pattern's text, the Python version and the code that works it out. So it is
 kept in a file named by a hash of the last two, with each pattern's text as its
 key: a pattern edited in the YAML is simply not found there, and is parsed,
 checked and analysed again. A pattern is only written to the file after Python's
-parser accepted it. A missing, unreadable or damaged file only costs time.
+parser accepted it. A missing, unreadable or damaged file only costs time (a
+checksum catches damage that still reads as JSON: a literal changed on disk
+could otherwise stop a warning-sign pattern from ever being tried).
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ def _code_key() -> str | None:
     return digest.hexdigest()[:16]
 
 
+def _checksum(patterns: Any) -> str:
+    """Of the stored pre-checks: a file damaged into other valid JSON is not trusted."""
+    return hashlib.sha256(json.dumps(patterns, sort_keys=True).encode()).hexdigest()
+
+
 def _options(raw: Any) -> Options:
     """JSON lists back into pre-check options; ValueError when they are not such lists."""
     if not isinstance(raw, list) or not raw:
@@ -84,11 +91,14 @@ class PrecheckCache:
         if self.path is None:
             return {}
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            return {str(source): _options(options) for source, options in raw.items()}
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            patterns = stored["patterns"]
+            if stored["checksum"] != _checksum(patterns):
+                raise ValueError("checksum mismatch")  # a changed literal could hide a sign
+            return {str(source): _options(options) for source, options in patterns.items()}
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError, AttributeError) as exc:  # damaged: start afresh
+        except (OSError, ValueError, AttributeError, KeyError, TypeError) as exc:  # damaged
             logger.debug("ignoring the pre-check cache %s: %s", self.path, exc)
             return {}
 
@@ -100,10 +110,11 @@ class PrecheckCache:
         """Keep exactly the patterns of this knowledge base (old ones drop out)."""
         if self.path is None or used.keys() == self._known.keys():
             return
-        data = {
+        patterns = {
             source: [[sorted(strings) for strings in option] for option in options]
             for source, options in used.items()
         }
+        data = {"checksum": _checksum(patterns), "patterns": patterns}
         written: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

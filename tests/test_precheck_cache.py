@@ -10,7 +10,7 @@ import pytest
 from bench.quality import LABELLED, load_examples
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matcher import Matcher
-from bot.precheck_cache import PrecheckCache
+from bot.precheck_cache import PrecheckCache, _checksum
 from tests.knowledge_edits import edit, line_of
 
 
@@ -58,19 +58,37 @@ def test_an_edited_pattern_is_checked_again(kb_copy: Path, tmp_path: Path) -> No
     assert any(p.startswith(f"{rules}:{where}: invalid pattern") for p in problems), problems
 
 
+def _damage(text: str, how: str) -> str:
+    """The cache file's text, damaged in one of several ways."""
+    if how == "a literal changed, still valid JSON":  # the dangerous kind
+        assert '" numb "' in text
+        return text.replace('" numb "', '" nunb "')
+    if how == "well-formed, with its checksum, but not pre-checks":
+        patterns = {"\\bpain\\b": [[["pain"], 7]]}
+        return json.dumps({"checksum": _checksum(patterns), "patterns": patterns})
+    return {"empty": "", "not JSON": "{not json", "a list": "[1, 2, 3]"}[how]
+
+
 @pytest.mark.parametrize(
-    "damage",
-    ["", "{not json", "[1, 2, 3]", '{"\\\\bpain\\\\b": [[["pain"], 7]]}', '{"x": []}'],
+    "how",
+    [
+        "empty",
+        "not JSON",
+        "a list",
+        "a literal changed, still valid JSON",
+        "well-formed, with its checksum, but not pre-checks",
+    ],
 )
-def test_a_damaged_cache_file_costs_only_time(tmp_path: Path, damage: str) -> None:
+def test_a_damaged_cache_file_costs_only_time(tmp_path: Path, how: str) -> None:
     reference = load_knowledge(cache=PrecheckCache(None))
     load_knowledge(cache=PrecheckCache(tmp_path))
     (cached,) = tmp_path.glob("prechecks-*.json")
-    cached.write_text(damage, encoding="utf-8")
+    cached.write_text(_damage(cached.read_text(encoding="utf-8"), how), encoding="utf-8")
     kb = load_knowledge(cache=PrecheckCache(tmp_path))
     assert _options(kb) == _options(reference)
-    assert kb.red_flags.find("I wet myself on my run and my back hurts") is not None
-    assert len(json.loads(cached.read_text(encoding="utf-8"))) == len(_options(reference))
+    assert kb.red_flags.find("my bum has gone numb and my back hurts") is not None
+    rewritten = json.loads(cached.read_text(encoding="utf-8"))
+    assert len(rewritten["patterns"]) == len(_options(reference))
 
 
 def test_a_cache_directory_that_cannot_be_written(tmp_path: Path) -> None:
