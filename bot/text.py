@@ -91,6 +91,8 @@ _SENTENCE_BREAK = re.compile(
 )
 
 
+# "the leg's not weak" is "the leg is not weak" (a possessive is never followed by "not").
+_IS_NOT = re.compile(r"(?<!\blet)'s not\b")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # the digits of other scripts: "٣", "३"
 
@@ -127,6 +129,8 @@ def normalise(text: str) -> str:
     cased = _strip_marks(text).casefold().translate(_APOSTROPHES)
     if not cased.isascii():
         cased = _OTHER_DIGITS.sub(_ascii_digit, cased)
+    if "'s not" in cased:
+        cased = _IS_NOT.sub(" is not", cased)
     words = _words(cased)
     contractions = _CONTRACTIONS
     return " ".join(

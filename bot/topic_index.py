@@ -193,4 +193,3 @@ def best_first(values: _FloatArray, count: int) -> list[list[int]]:
         chosen = np.concatenate((above, ties))
         best.append(chosen[np.argsort(row[chosen], kind="stable")].tolist())
     return best
-

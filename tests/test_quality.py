@@ -147,8 +147,9 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # 100%, probe19 100%, probe20 99.1%, probe21 100%, probe22 99.1%, probes 23-27 100%,
     # probe28 98.3%, probes 29-32 100%, probe33 98.0%, probe34 99.0%, probe35 100%,
     # probe36 99.0%, probe37 96.2%, probe38 100%, probe39 98.1%, probe40 100%, probe41
-    # 99.0%, probe42 100%, probe43 98.1%, probe44 97.0%, probe45 100%, probe46 99.0% when
-    # their floors were set (probes 33-36 have 99 signs each); on first reading probe8
+    # 99.0%, probe42 100%, probe43 98.1%, probe44 97.0%, probe45 100%, probe46 99.0%,
+    # probe47 99.0%, probe48 100% when their floors were set (probes 33-36 have 99 signs
+    # each); on first reading probe8
     # was 83.7%, probe9 68.9%, probe10 81.3%, probe11 79.9%, probe12 85.8%, probe13 80.8%,
     # probe14 77.3%, probe15 91.7%, probe16 85.1%, probe18 85.0%, probe19 77.6%, probe20
     # 81.9%, probe21 77.4%, probe22 74.8%, probe23 90.6%, probe24 83.5%, probe25 91.3%,
@@ -162,8 +163,10 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # be why I can't pee"), probe42 97.0% (a club group chat), probe43 87.9% (learner
     # English), probe44 66.0% (written on the runner's behalf: "she wet herself"), probe45
     # 87.0% (voice notes as the phone transcribed them: "your in won't come out", "perry
-    # knee"), probe46 85.0% (training logs, signs told as change over time): fresh
-    # wordings of a warning sign still slip past the rules too often).
+    # knee"), probe46 85.0% (training logs, signs told as change over time), probe47 84.0%
+    # (signs joked about or played down: "don't laugh, but..."), probe48 92.0% (life
+    # stages and situations: new parents, shift workers, people in their 70s and 80s):
+    # fresh wordings of a warning sign still slip past the rules too often).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= 95
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]

@@ -39,6 +39,12 @@ DENIED = [
     ("legs aren't weak and my foot isn't dragging, how do the stages work?", None),
     ("bladder fine, no tingling, when can I run again", "return-to-running"),
     ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
+    # "leg's" is "leg is": the copula makes the "not" a denial
+    (
+        "sciatica down my right leg since lifting a pallet. The leg's not weak and I'm walking "
+        "normally. Will the leg pain go?",
+        "leg-pain",
+    ),
 ]
 
 
@@ -235,8 +241,7 @@ def test_look_alikes_of_those_consequences_are_no_red_flag(matcher: Matcher, tex
         # a child named by age, and "her legs ... both of them" read as the runner's
         "My 13-year-old swims and runs. Sore back since Monday and now she says both legs "
         "feel weak",
-        "my wife can't feel her legs properly and both of them have gone weak since her back "
-        "went",
+        "my wife can't feel her legs properly and both of them have gone weak since her back went",
         # "not mine" is no sign that the back is the writer's
         "asking for my mum (70). Bad back, and she says her privates have gone numb. Her "
         "words, not mine.",

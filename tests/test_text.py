@@ -19,6 +19,7 @@ from bot.text import normalise
         ("Caf\u00e9 au lait \U0001f605", "cafe au lait"),
         ("zero\u200bwidth", "zerowidth"),
         ("feeeel 3000m", "feel 3000m"),
+        ("The leg's not weak, let's not panic", "the leg is not weak let us not panic"),
     ],
 )
 def test_normalise(typed: str, plain: str) -> None:
