@@ -31,6 +31,7 @@ GENERALISATION6 = DATA / "generalisation6.yaml"  # a sixth: short chat messages,
 GENERALISATION7 = DATA / "generalisation7.yaml"  # a seventh: everyday words, odd sentence shapes
 GENERALISATION8 = DATA / "generalisation8.yaml"  # an eighth: nine personas, one message per topic
 GENERALISATION9 = DATA / "generalisation9.yaml"  # a ninth: short hand-typed tests and look-alikes
+GENERALISATION10 = DATA / "generalisation10.yaml"  # a tenth: personas, every topic, look-alikes
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -57,7 +58,7 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 49))
 GENERALISATIONS = (
     *(GENERALISATION, GENERALISATION2, GENERALISATION3, GENERALISATION4, GENERALISATION5),
-    *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9),
+    *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9, GENERALISATION10),
 )
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers

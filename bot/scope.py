@@ -91,13 +91,23 @@ def _phrases(words: list[str], lengths: dict[str, int]) -> set[str]:
 def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     """ "my mum has had back pain for years", "my dog hurt his back": not the runner's."""
     subjects = lexicon.other_subjects
-    owners = [index for index, word in enumerate(words) if word in subjects]
-    if not owners and _THEIR.isdisjoint(words):
+    # "yoga for runners", "tips for athletes": who a thing is for, not whose back it is.
+    owners = [
+        index
+        for index, word in enumerate(words)
+        if word in subjects and (index == 0 or words[index - 1] != "for")
+    ]
+    owners_for_mine = [
+        index
+        for index, word in enumerate(words)
+        if word in subjects and words[:index][-2:] == ["for", "my"]
+    ]
+    if not owners and not owners_for_mine and _THEIR.isdisjoint(words):
         return False  # nobody else is named: every check below needs someone
-    if any(index >= 2 and words[index - 2 : index] == ["for", "my"] for index in owners):
-        return True  # "where can I find a tai chi class for my grandmother?"
     text = f" {' '.join(words)} "
     own_back = any(f" my {part} " in text for part in _OWN_BACK)
+    if owners_for_mine and not own_back:
+        return True  # "where can I find a tai chi class for my grandmother?"
 
     def has_the_back(index: int) -> bool:  # "she keeps getting back spasms"
         window = set(words[index + 1 : index + 1 + _OWNER_WINDOW])
@@ -133,7 +143,8 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
     if any(
         index
         and words[index - 1] == "my"
-        and not _REPORTING_VERBS & set(words[index + 1 : index + 2])
+        # "my mum says", "my mum always says": someone else's advice
+        and not _REPORTING_VERBS & set(words[index + 1 : index + 3])
         for index in owners
     ):
         return True  # "should my runners do core on easy days?": asking for others

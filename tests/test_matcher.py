@@ -119,6 +119,33 @@ def test_someone_elses_story_then_a_question_about_mine(matcher: Matcher) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # someone else's advice, however it is said, is no one else's back
+        (
+            "my mum always says take a couple of paracetamol, is that right for a sore back?",
+            "acetaminophen",
+        ),
+        # who a thing is for is not whose back it is
+        (
+            "Found a yoga for runners channel on youtube. Back's been sore on and off for ages. "
+            "Will doing these videos help?",
+            "yoga-tai-chi",
+        ),
+        # "for my athletes" beside "my back": the back is the writer's
+        (
+            "I program S&C for my athletes but never do it myself, and now my back's moaning. "
+            "What strength work should I do?",
+            "strengthening",
+        ),
+    ],
+)
+def test_others_named_beside_the_runners_own_back(matcher: Matcher, text: str, topic: str) -> None:
+    match = matcher.match(text)
+    assert (match.kind, match.topic) == ("answer", topic)
+
+
 def test_a_verb_form_is_never_taken_for_a_typo(matcher: Matcher) -> None:
     # "supposed" was once snapped to "supported" (a strengthening word).
     match = matcher.match("who am I supposed to see for my lower back")

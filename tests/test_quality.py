@@ -23,6 +23,7 @@ from bench.quality import (
     GENERALISATION7,
     GENERALISATION8,
     GENERALISATION9,
+    GENERALISATION10,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -59,8 +60,11 @@ def test_quality_floors(matcher: Matcher) -> None:
 # generalisation2 86.0/87.5 -> 87.7/91.7; generalisation3 85.4/95.2 -> 92.0/98.4
 # (brands, emoji, "come and go", "kneaded"); generalisation4 70.4/92.5 -> 91.1/95.0
 # ("the tablets that bring swelling down", "the big tube thing"); generalisation9
-# (short hand-typed tests, written late this session) 92.0/98.7 on first reading. The floors keep
-# later changes from trading these away for the sets they were tuned on.
+# (short hand-typed tests, written late this session) 92.0/98.7 on first reading;
+# generalisation10 (personas, ten per topic) 85.5/96.0 -> 86.2/100 ("my mum always
+# says" is advice, not her back; "yoga for runners" is nobody's back; "back to
+# training" is no back). The floors keep later changes from trading these away for the
+# sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
     [
@@ -68,6 +72,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION3, 280, 0.90, 0.90),
         (GENERALISATION4, 270, 0.89, 0.90),
         (GENERALISATION9, 220, 0.90, 0.90),
+        (GENERALISATION10, 290, 0.86, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
