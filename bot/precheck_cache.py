@@ -126,6 +126,9 @@ class PrecheckCache:
                 json.dump(data, handle)
             os.replace(written, self.path)
             self._known = dict(used)
+            for stale in self.path.parent.glob("prechecks-*.json"):
+                if stale != self.path:  # left by an earlier version of the code
+                    stale.unlink(missing_ok=True)
         except OSError as exc:  # a read-only home, a full disk: the next start parses again
             logger.debug("could not write the pre-check cache %s: %s", self.path, exc)
             if written is not None:

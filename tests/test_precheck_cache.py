@@ -25,9 +25,12 @@ def _options(kb: KnowledgeBase) -> dict[str, object]:
 
 def test_a_later_start_screens_exactly_as_the_first(tmp_path: Path) -> None:
     texts = [example.text for example in load_examples(LABELLED)]
+    stale = tmp_path / "prechecks-0123456789abcdef.json"  # an earlier version's file
+    stale.write_text("{}", encoding="utf-8")
     first = load_knowledge(cache=PrecheckCache(tmp_path))
     cached = list(tmp_path.glob("prechecks-*.json"))
     assert len(cached) == 1
+    assert not stale.exists()
     later = load_knowledge(cache=PrecheckCache(tmp_path))
     without = load_knowledge(cache=PrecheckCache(None))
     assert _options(later) == _options(first) == _options(without)
