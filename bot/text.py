@@ -91,7 +91,7 @@ _SENTENCE_BREAK = re.compile(
 )
 
 
-# "the leg's not weak" is "the leg is not weak" (a possessive is never followed by "not").
+# "the leg's not weak" is "the leg is not weak" (a possessive is hardly ever followed by "not").
 _IS_NOT = re.compile(r"(?<!\blet)'s not\b")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # the digits of other scripts: "٣", "३"

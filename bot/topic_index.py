@@ -175,7 +175,7 @@ class TopicIndex:
         return 200 * min(length, nearest) / (length + nearest)
 
 
-_FULL_SORT_UP_TO = 256  # topics per row; beyond, partition first (10,000 topics: ~4x faster)
+_FULL_SORT_UP_TO = 256  # topics per row; beyond, a partition first costs less than a full sort
 
 
 def best_first(values: _FloatArray, count: int) -> list[list[int]]:
