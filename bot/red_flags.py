@@ -497,10 +497,11 @@ _FAILING = frozenset(
     | {"mine", "trying", "just", "standing", "rising", "right"}  # "something is not right"
     | {"sensible"}  # "my buttocks are not sensible": the French or Spanish word for feeling
 )
-# "I can not pass water", "could not lift my foot", "I have no been able tae tell":
+# "I can not pass water", "could not lift my foot", "I have no been able tae tell",
+# "why would I not be able to empty my bladder":
 # inability is the symptom.
 # "I no feel the pee", "I no fit hold am": non-native and pidgin English for "I can't".
-_INABILITY = re.compile(r"\b((can|could|cannot) not|(not|no|never) been able|i no)\b")
+_INABILITY = re.compile(r"\b((can|could|cannot) not|(not|no|never) (be|been) able|i no)\b")
 _COPULAS = frozenset({"is", "are", "was", "were", "am", "be", "been", "feel", "feels", "felt"})
 
 

@@ -13,6 +13,8 @@ from bot.text import normalise, split_sentences
 
 EMERGENCY = [
     "I can't feel it when I wipe",
+    # asked as a question, the inability after a "not": still the runner's sign
+    "is it normal to not be able to empty my bladder since my back went?",
     "wetting myself on runs since my back went",
     "lost control of my bladder this morning",
     "my groin has gone kind of numb",
