@@ -505,18 +505,26 @@ _INABILITY = re.compile(r"\b((can|could|cannot) not|(not|no|never) (be|been) abl
 _COPULAS = frozenset({"is", "are", "was", "were", "am", "be", "been", "feel", "feels", "felt"})
 
 
-def _negated_inside(span: list[str]) -> bool:
-    """'legs are not weak', 'foot is not dragging': a denial inside a gappy match.
+# "leg no weakness": a symptom named after "no" is denied; "legs no strength" is a sign.
+_SYMPTOMS = frozenset({"weakness", "numbness", "tingling", "pain", "problems", "issues"})
 
-    Only a negation after a linking verb counts: "toes will not lift" and
-    "for no reason" are symptoms the patterns describe, not denials.
+
+def _negated_inside(span: list[str]) -> bool:
+    """'legs are not weak', 'foot is not dragging', 'leg no weakness': a denial inside a
+    gappy match.
+
+    Only a negation after a linking verb, or "no" before a symptom's name, counts:
+    "toes will not lift" and "for no reason" are symptoms the patterns describe.
     """
     return any(
         word in _BARE_NEGATIONS
-        and span[index - 1] in _COPULAS
-        and (index + 1 >= len(span) or span[index + 1] not in _FAILING)
+        and (
+            (span[index - 1] in _COPULAS and following not in _FAILING)
+            or (word == "no" and following in _SYMPTOMS)
+        )
         for index, word in enumerate(span)
         if index > 0
+        for following in [span[index + 1] if index + 1 < len(span) else ""]
     )
 
 

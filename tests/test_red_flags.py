@@ -41,6 +41,7 @@ DENIED = [
     ("legs aren't weak and my foot isn't dragging, how do the stages work?", None),
     ("bladder fine, no tingling, when can I run again", "return-to-running"),
     ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
+    ("pain down my leg no weakness sciatica?", "leg-pain"),  # "no" before a symptom's name
     # "leg's" is "leg is": the copula makes the "not" a denial
     (
         "sciatica down my right leg since lifting a pallet. The leg's not weak and I'm walking "
