@@ -68,6 +68,8 @@ class Speller:
         fixed = word
         if word not in self._known and word.isalpha() and not is_english(word):
             nearest = closest(word, self._vocabulary)
+            if nearest is None and "shun" in word:  # "infecshun", "erecshun": spelt as said
+                nearest = closest(word.replace("shun", "tion"), self._vocabulary)
             # "steroid" is no typo of "steroids": the rules say which they mean.
             if nearest and not (nearest.startswith(word) or word.startswith(nearest)):
                 fixed = nearest

@@ -13,6 +13,8 @@ from bot.text import normalise, split_sentences
 
 EMERGENCY = [
     "I can't feel it when I wipe",
+    # spelt as said: "erecshun" is "erection"
+    "since my back pain started I can't get an erecshun",
     # asked as a question, the inability after a "not": still the runner's sign
     "is it normal to not be able to empty my bladder since my back went?",
     "wetting myself on runs since my back went",
@@ -42,6 +44,8 @@ DENIED = [
     ("bladder fine, no tingling, when can I run again", "return-to-running"),
     ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
     ("pain down my leg no weakness sciatica?", "leg-pain"),  # "no" before a symptom's name
+    # "grumbling" is two letters from "stumbling": a typo fix must not invent a sign
+    ("my lower back has been grumbling for ages, what actually helps it long term", None),
     # "leg's" is "leg is": the copula makes the "not" a denial
     (
         "sciatica down my right leg since lifting a pallet. The leg's not weak and I'm walking "
