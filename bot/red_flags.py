@@ -495,6 +495,7 @@ _BARE_NEGATIONS = frozenset({"not", "no", "never"})
 _FAILING = frozenset(
     {"coming", "working", "there", "properly", "responding", "holding", "emptying", "normal"}
     | {"mine", "trying", "just", "standing", "rising", "right"}  # "something is not right"
+    | {"dieting"}  # "now I'm 68 kg and I'm not dieting": the loss is unexplained
     | {"sensible"}  # "my buttocks are not sensible": the French or Spanish word for feeling
 )
 # "I can not pass water", "could not lift my foot", "I have no been able tae tell",
