@@ -293,9 +293,11 @@ class RedFlags:
         return Screening(None, ". ".join(kept), denials, plain_kept)
 
 
-# "mine is just tight", "my lower back", "for me only stiffness": the runner's own back.
+# "mine is just tight", "my lower back", "for me only stiffness": the runner's own back
+# (not "a friend of mine", nor "her words, not mine").
 _OWN_BACK = re.compile(
-    r"\b(?:my (?:lower |low |own |bad |sore )?back|mine|my own|for me|the one with the"
+    r"\b(?:my (?:lower |low |own |bad |sore )?back|(?<!of )(?<!not )mine|my own|for me"
+    r"|the one with the"
     r"|i (?:only |just )?(?:have|got) (?:a )?(?:stiff|sore|tight|bad|achy))\b"
 )
 # "asking for my mum", "coach here", "one of my athletes": written on the runner's behalf.
@@ -324,7 +326,7 @@ def _about_another_runner(
     words = set(said)
     if negation.others.isdisjoint(words) and _THIRD_PERSON.isdisjoint(words):
         return False  # nobody else is named
-    if _OWN_BACK.search(whole.replace(" of mine", " ").replace("not mine", " ")) is not None:
+    if _OWN_BACK.search(whole) is not None:
         return False  # "mine is just tight", "my lower back": the writer's own too
     if _ON_BEHALF.search(whole) is not None or any(
         "back" in clause and negation.others_back_pattern.search(clause) for clause in clauses

@@ -97,16 +97,11 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         for index, word in enumerate(words)
         if word in subjects and (index == 0 or words[index - 1] != "for")
     ]
-    owners_for_mine = [
-        index
-        for index, word in enumerate(words)
-        if word in subjects and words[:index][-2:] == ["for", "my"]
-    ]
-    if not owners and not owners_for_mine and _THEIR.isdisjoint(words):
+    if not owners and _THEIR.isdisjoint(words):
         return False  # nobody else is named: every check below needs someone
     text = f" {' '.join(words)} "
     own_back = any(f" my {part} " in text for part in _OWN_BACK)
-    if owners_for_mine and not own_back:
+    if not own_back and any(words[index - 2 : index] == ["for", "my"] for index in owners):
         return True  # "where can I find a tai chi class for my grandmother?"
 
     def has_the_back(index: int) -> bool:  # "she keeps getting back spasms"
