@@ -24,6 +24,7 @@ from bench.quality import (
     GENERALISATION8,
     GENERALISATION9,
     GENERALISATION10,
+    GENERALISATION11,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -56,15 +57,16 @@ def test_quality_floors(matcher: Matcher) -> None:
     assert report.abstention >= 0.90, [m for m in report.misses if m.startswith("None")]
 
 
-# Writers who saw only the topic list: (first reading -> now, top-1 / abstained)
-# generalisation2 86.0/87.5 -> 87.7/91.7; generalisation3 85.4/95.2 -> 92.0/98.4
-# (brands, emoji, "come and go", "kneaded"); generalisation4 70.4/92.5 -> 91.1/95.0
-# ("the tablets that bring swelling down", "the big tube thing"); generalisation9
-# (short hand-typed tests, written late this session) 92.0/98.7 on first reading;
-# generalisation10 (personas, ten per topic) 85.5/96.0 -> 86.2/100 ("my mum always
-# says" is advice, not her back; "yoga for runners" is nobody's back; "back to
-# training" is no back). The floors keep later changes from trading these away for the
-# sets they were tuned on.
+# Writers who saw only the topic list: (first reading -> now, top-1 / abstained) generalisation2
+# 86.0/87.5 -> 87.7/91.7; generalisation3 85.4/95.2 -> 92.0/98.4 (brands, emoji, "come and go",
+# "kneaded"); generalisation4 70.4/92.5 -> 91.1/95.0 ("the tablets that bring swelling down", "the
+# big tube thing"); generalisation9 (short hand-typed tests, written late this session) 92.0/98.7
+# on first reading; generalisation10 (personas, ten per topic) 85.5/96.0 -> 86.2/100 ("my mum
+# always says" is advice, not her back; "yoga for runners" is nobody's back; "back to training" is
+# no back); generalisation11 (plain test-author questions) 93.2/90.0 -> 93.6/98.0 (energy
+# gels, shoe brands and iron tests are other subjects; "how do I ease this back pain" no
+# longer reads like the night-pain example of the warning signs). The floors keep later
+# changes from trading these away for the sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
     [
@@ -73,6 +75,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION4, 270, 0.89, 0.90),
         (GENERALISATION9, 220, 0.90, 0.90),
         (GENERALISATION10, 290, 0.86, 0.90),
+        (GENERALISATION11, 280, 0.90, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
@@ -146,45 +149,44 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     matcher: Matcher, path: Path
 ) -> None:
     # "it's like wiping through a thick glove", "sitting on a cushion of air": the hardest
-    # wordings; the floor keeps them from slipping while the rules grow (probe3 95.5%,
-    # probe6 95.8%, probe7 98.3%, probe8 99.3%, probe9 100%, probe10 and probe11 99.3%,
-    # probe12 99.2%, probe13 96.7%, probe14 and probe15 100%, probe16 99.2%, probe18
-    # 100%, probe19 100%, probe20 99.1%, probe21 100%, probe22 99.1%, probes 23-27 100%,
-    # probe28 98.3%, probes 29-32 100%, probe33 98.0%, probe34 99.0%, probe35 100%,
-    # probe36 99.0%, probe37 96.2%, probe38 100%, probe39 98.1%, probe40 100%, probe41
-    # 99.0%, probe42 100%, probe43 98.1%, probe44 97.0%, probe45 100%, probe46 99.0%,
-    # probe47 99.0%, probe48 100%, probe49 100%, probe50 100%, probe51 100%, probe52 100%,
-    # probe53 100%, probe54 100%, probe55 100%, probe56 100%, probe57 100%, probe58 100%,
-    # probe59 100%, probe60 100% when their floors were set (probes 33-36 have 99 signs
-    # each, probe49 48, probe50 90); on first reading probe8
-    # was 83.7%, probe9 68.9%, probe10 81.3%, probe11 79.9%, probe12 85.8%, probe13 80.8%,
-    # probe14 77.3%, probe15 91.7%, probe16 85.1%, probe18 85.0%, probe19 77.6%, probe20
-    # 81.9%, probe21 77.4%, probe22 74.8%, probe23 90.6%, probe24 83.5%, probe25 91.3%,
-    # probe26 80.9%, probe27 87.8%, probe28 85.2%, probe29 96.6%, probe30 89.0%, probe31
-    # 90.0%, probe32 87.0%, probe33 89.9%, probe34 93.9%, probe35 56.6% (code-mixed:
-    # English with Spanish, Hindi, Tagalog, Arabizi), probe36 94.9%, probe37 70.8% (signs
-    # told through what they lead to: pads, an alarm for the loo, a hand on the banister),
-    # probe38 95.0% (fast phone typing), probe39 89.6% (regional Englishes: Jamaican,
-    # Singaporean, Scottish, Australian), probe40 97.3% (runners naming their own
-    # medicines and conditions), probe41 96.0% (the sign explained away: "the naproxen must
-    # be why I can't pee"), probe42 97.0% (a club group chat), probe43 87.9% (learner
-    # English), probe44 66.0% (written on the runner's behalf: "she wet herself"), probe45
-    # 87.0% (voice notes as the phone transcribed them: "your in won't come out", "perry
-    # knee"), probe46 85.0% (training logs, signs told as change over time), probe47 84.0%
-    # (signs joked about or played down: "don't laugh, but..."), probe48 92.0% (life
-    # stages and situations: new parents, shift workers, people in their 70s and 80s),
-    # probe49 91.7% (long posts, the sign one sentence in the middle), probe50 95.6%
-    # (anatomy words used loosely: "nothing down there works properly in bed"), probe51
-    # 96.0% (the most ordinary first wordings, again), probe52 95.0% (the runner's own
-    # sign asked as a question: "why would I not be able to..."), probe53 99.0% (plain
-    # test-writer wordings, several per sign), probe54 99.0% (very short phone messages),
-    # probe55 97.0% (plain wordings from many kinds of runners), probe56 89.0% (key words
-    # misspelt as said: "infecshun", "imunity", "loosing wait"), probe57 92.0% (one
-    # concrete sign per message, told as noticed), probe58 95.0% (the subtler "soon"
-    # signs: "three weeks out from my gallbladder operation", "diabetic on insulin"),
-    # probe59 97.0% (women and older runners: "spend a penny and nothing would come"),
-    # probe60 93.0% (the sign told as a change: "I used to be able to hold it, now I
-    # leak"): fresh wordings of a warning sign still slip past the rules too often).
+    # wordings; the floor keeps them from slipping while the rules grow (probe3 95.5%, probe6
+    # 95.8%, probe7 98.3%, probe8 99.3%, probe9 100%, probe10 and probe11 99.3%, probe12 99.2%,
+    # probe13 96.7%, probe14 and probe15 100%, probe16 99.2%, probe18 100%, probe19 100%, probe20
+    # 99.1%, probe21 100%, probe22 99.1%, probes 23-27 100%, probe28 98.3%, probes 29-32 100%,
+    # probe33 98.0%, probe34 99.0%, probe35 100%, probe36 99.0%, probe37 96.2%, probe38 100%,
+    # probe39 98.1%, probe40 100%, probe41 99.0%, probe42 100%, probe43 98.1%, probe44 97.0%,
+    # probe45 100%, probe46 99.0%, probe47 99.0%, probe48 100%, probe49 100%, probe50 100%, probe51
+    # 100%, probe52 100%, probe53 100%, probe54 100%, probe55 100%, probe56 100%, probe57 100%,
+    # probe58 100%, probe59 100%, probe60 100%, probes 61-64 100% when their floors were set
+    # (probes 33-36 have 99 signs each, probe49 48, probe50 90); on first reading probe8 was 83.7%,
+    # probe9 68.9%, probe10 81.3%, probe11 79.9%, probe12 85.8%, probe13 80.8%, probe14 77.3%,
+    # probe15 91.7%, probe16 85.1%, probe18 85.0%, probe19 77.6%, probe20 81.9%, probe21 77.4%,
+    # probe22 74.8%, probe23 90.6%, probe24 83.5%, probe25 91.3%, probe26 80.9%, probe27 87.8%,
+    # probe28 85.2%, probe29 96.6%, probe30 89.0%, probe31 90.0%, probe32 87.0%, probe33 89.9%,
+    # probe34 93.9%, probe35 56.6% (code-mixed: English with Spanish, Hindi, Tagalog, Arabizi),
+    # probe36 94.9%, probe37 70.8% (signs told through what they lead to: pads, an alarm for the
+    # loo, a hand on the banister), probe38 95.0% (fast phone typing), probe39 89.6% (regional
+    # Englishes: Jamaican, Singaporean, Scottish, Australian), probe40 97.3% (runners naming their
+    # own medicines and conditions), probe41 96.0% (the sign explained away: "the naproxen must be
+    # why I can't pee"), probe42 97.0% (a club group chat), probe43 87.9% (learner English),
+    # probe44 66.0% (written on the runner's behalf: "she wet herself"), probe45 87.0% (voice notes
+    # as the phone transcribed them: "your in won't come out", "perry knee"), probe46 85.0%
+    # (training logs, signs told as change over time), probe47 84.0% (signs joked about or played
+    # down: "don't laugh, but..."), probe48 92.0% (life stages and situations: new parents, shift
+    # workers, people in their 70s and 80s), probe49 91.7% (long posts, the sign one sentence in
+    # the middle), probe50 95.6% (anatomy words used loosely: "nothing down there works properly in
+    # bed"), probe51 96.0% (the most ordinary first wordings, again), probe52 95.0% (the runner's
+    # own sign asked as a question: "why would I not be able to..."), probe53 99.0% (plain
+    # test-writer wordings, several per sign), probe54 99.0% (very short phone messages), probe55
+    # 97.0% (plain wordings from many kinds of runners), probe56 89.0% (key words misspelt as said:
+    # "infecshun", "imunity", "loosing wait"), probe57 92.0% (one concrete sign per message, told
+    # as noticed), probe58 95.0% (the subtler "soon" signs: "three weeks out from my gallbladder
+    # operation", "diabetic on insulin"), probe59 97.0% (women and older runners: "spend a penny
+    # and nothing would come"), probe60 93.0% (the sign told as a change: "I used to be able to
+    # hold it, now I leak"), probe61 96.0% and probe62 93.0% (plain test-author wordings: "trouble
+    # controlling my bowel movements", "my bits have gone numb"), probe63 95.0% (the sign in
+    # passing inside a treatment question), probe64 99.0% ("is it normal that..."): fresh wordings
+    # of a warning sign still slip past the rules too often).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= (45 if path.name == "red_flag_probe49.yaml" else 90)
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]

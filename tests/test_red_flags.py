@@ -27,6 +27,9 @@ EMERGENCY = [
     "fell off a ladder yesterday and my back is agony",
     "can I still do my long run? also I pooed myself yesterday",
     "toes won't lift and I keep tripping",
+    "I've had trouble controlling my bowel movements for two days",
+    "my bits have gone numb and my back hurts",
+    "since my back flared I can't reach orgasm",
 ]
 SOON = [
     "can I still do my long run? also I have a fever",
@@ -37,6 +40,8 @@ SOON = [
     "I'm 62, never had back trouble, and now it aches and I can't think why",
     "not sure if I have a fever but my back is sore",
     "I have osteoporosis and knocked my back on a door frame",
+    "It's been getting progresivly worse for weeks, is it ok to run?",
+    "my back hurts most in bed at night, no matter which way I lie",
 ]
 DENIED = [
     ("no fever, no numbness, just stiff - heat or ice?", "heat-and-ice"),
@@ -44,6 +49,8 @@ DENIED = [
     ("bladder fine, no tingling, when can I run again", "return-to-running"),
     ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
     ("pain down my leg no weakness sciatica?", "leg-pain"),  # "no" before a symptom's name
+    # an infection last winter is not a recent one
+    ("Can I take naproxen? I had a chest infection last winter, my back is sore", "nsaids"),
     # "grumbling" is two letters from "stumbling": a typo fix must not invent a sign
     ("my lower back has been grumbling for ages, what actually helps it long term", None),
     # "leg's" is "leg is": the copula makes the "not" a denial
