@@ -28,6 +28,8 @@ KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
         ("My insurance covers 4 PT visits. Is that enough for back pain?", {"physical-therapy"}),
         # "ease" alone no longer reads like the warning signs' "night pain that doesn't ease"
         ("how do i ease this back pain", {"acute-relief"}),
+        ("I'm in meetings all day.", {"sitting-and-desk"}),  # not a typo of "greetings"
+        ("Slow martial arts for a sore back?", {"yoga-tai-chi"}),
     ],
 )
 def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic: set[str]) -> None:
