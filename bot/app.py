@@ -27,6 +27,7 @@ from bot.handlers.personal import PERSONAL_COMMANDS
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher
 from bot.services import Clock, Services, install, services_of, system_clock
+from bot.update_order import ChatOrderedUpdateProcessor
 
 PRIVATE_COMMANDS = [
     BotCommand("start", "Welcome and what RunBack does"),
@@ -61,7 +62,8 @@ _GROUP = filters.ChatType.GROUPS & _NEW
 
 CHECKIN_INTERVAL_SECONDS = 60.0
 # Updates handled at once: each mostly waits on Telegram or SQLite, so one at a
-# time would cap a busy club at a few a second. PTB's connection pool (256) is
+# time would cap a busy club at a few a second. One chat's updates still go one
+# after another (`update_order.py`). PTB's connection pool (256) is
 # larger, as it must be. No ConversationHandler is used (PTB warns against both).
 CONCURRENT_UPDATES = 64
 
@@ -165,7 +167,7 @@ def build_application(
         .token(token)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(concurrent_updates)
+        .concurrent_updates(ChatOrderedUpdateProcessor(concurrent_updates))
     )
     if rate_limit:
         # Telegram's overall limit is for the whole bot: each worker keeps to its share.

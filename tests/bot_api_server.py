@@ -22,6 +22,10 @@ class BotApiServer:
         self.token = token
         self.reject_token = reject_token  # answer 401 Unauthorized, like Telegram for a bad token
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        # Messages in the order Telegram would show them: when their sendMessage is answered.
+        self.delivered: list[dict[str, Any]] = []
+        # Seconds to hold a sendMessage whose text contains the key: a slow send.
+        self.slow_texts: dict[str, float] = {}
         self._updates: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._message_id = 1000
@@ -98,9 +102,12 @@ class BotApiServer:
                 time.sleep(0.01)
             return []
         if method == "sendMessage":
+            text = str(params.get("text", ""))
+            time.sleep(max((s for key, s in self.slow_texts.items() if key in text), default=0))
             with self._lock:
                 self._message_id += 1
                 message_id = self._message_id
+                self.delivered.append(params)
             chat_id = int(params["chat_id"])
             return {
                 "message_id": message_id,

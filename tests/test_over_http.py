@@ -81,6 +81,35 @@ async def test_conversation_over_http(
     assert TOKEN.split(":")[1] not in logged
 
 
+async def test_a_runners_messages_are_answered_in_the_order_sent(
+    kb: KnowledgeBase, matcher: Matcher
+) -> None:
+    """Updates run concurrently, but a slow welcome still arrives before the answer to the
+    question sent right after /start; another runner's answer does not wait for it."""
+    with BotApiServer(TOKEN) as server:
+        server.slow_texts["Hi, I'm RunBack"] = 1.0  # the welcome
+        app = build_application(TOKEN, kb, base_url=server.base_url, matcher=matcher)
+        await start_up(app)
+        assert app.updater is not None
+        server.queue_update(message("/start", chat_id=31))
+        server.queue_update(message("heat or ice for my lower back?", chat_id=31))
+        server.queue_update(message("can I take ibuprofen for my back?", chat_id=32))
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        try:
+            await _until(lambda: len(server.delivered) == 3)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await shut_down(app)
+    welcome, answer = [p["text"] for p in server.delivered if p["chat_id"] == "31"]
+    assert "Hi, I'm RunBack" in welcome
+    assert "Heat" in answer
+    other = server.delivered[0]  # the other runner's answer did not wait for the welcome
+    assert other["chat_id"] == "32"
+    assert "NSAIDs" in other["text"]
+
+
 def test_python_m_bot_runs_against_a_bot_api_server(tmp_path: Path) -> None:
     """The real entry point, configured only by environment variables, as a black box."""
     with BotApiServer(TOKEN) as server:
