@@ -36,6 +36,7 @@ GENERALISATION11 = DATA / "generalisation11.yaml"  # an eleventh: plain test-aut
 GENERALISATION12 = DATA / "generalisation12.yaml"  # a twelfth: topics without their key word
 GENERALISATION13 = DATA / "generalisation13.yaml"  # typos, regional words, slang, rambling
 GENERALISATION14 = DATA / "generalisation14.yaml"  # ten kinds of runner, after the article
+GENERALISATION15 = DATA / "generalisation15.yaml"  # very short queries, two to six words
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -59,11 +60,12 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # body part or the sign (32); women's and men's own words for their bodies (33); signs
 # noticed while running, training or afterwards (34); code-mixed English (35); the most
 # ordinary first wordings (36).
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 68))
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 69))
 GENERALISATIONS = (
     *(GENERALISATION, GENERALISATION2, GENERALISATION3, GENERALISATION4, GENERALISATION5),
     *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9, GENERALISATION10),
     *(GENERALISATION11, GENERALISATION12, GENERALISATION13, GENERALISATION14),
+    GENERALISATION15,
 )
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers

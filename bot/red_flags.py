@@ -392,7 +392,7 @@ def _normalise_all(raw_clauses: list[str]) -> list[list[str]]:
 
 
 _DENIAL_OPENERS = frozenset({"no", "not", "never", "nothing", "without", "zero"})
-_DENIAL_CLOSERS = frozenset({"fine", "ok", "okay", "normal", "good"})
+_DENIAL_CLOSERS = frozenset({"fine", "ok", "okay", "normal", "normally", "good"})
 _DENIAL_WORDS = _DENIAL_OPENERS | _DENIAL_CLOSERS  # every denial cue contains one of these
 
 

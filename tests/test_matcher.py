@@ -40,6 +40,8 @@ KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
             {"acute-relief", "chronic-relief"},
         ),
         ("Should I skip my race because of back pain?", {"running-with-pain"}),
+        ("is paracetamol ok for backpain?", {"acetaminophen"}),  # not a typo of "backpack"
+        ("how to ease back pain", {"acute-relief", "chronic-relief"}),  # not "ease back into"
     ],
 )
 def test_everyday_questions_find_their_topic(matcher: Matcher, text: str, topic: set[str]) -> None:

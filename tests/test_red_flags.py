@@ -49,6 +49,7 @@ DENIED = [
     ("bladder fine, no tingling, when can I run again", "return-to-running"),
     ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
     ("pain down my leg no weakness sciatica?", "leg-pain"),  # "no" before a symptom's name
+    ("peeing normally, back just sore and stiff", None),  # "normally" closes a denial
     # an infection last winter is not a recent one
     ("Can I take naproxen? I had a chest infection last winter, my back is sore", "nsaids"),
     # "grumbling" is two letters from "stumbling": a typo fix must not invent a sign
