@@ -341,7 +341,7 @@ def _about_another_runner(
     )
 
 
-_ME_WORDS = frozenset({"i", "me", "my", "myself"})
+_ME_WORDS = frozenset({"i", "me", "my", "myself", "mine"})
 # "does acupuncture work for back pain?", "is back pain hereditary?": back pain in general.
 _ASKED_IN_GENERAL = frozenset(
     {"for", "with", "help", "helps", "is", "about", "cause", "causes", "does", "do", "of"}

@@ -30,6 +30,9 @@ EMERGENCY = [
     "I've had trouble controlling my bowel movements for two days",
     "my bits have gone numb and my back hurts",
     "since my back flared I can't reach orgasm",
+    # the sign went unnoticed: "not realised" is part of it, not a denial
+    "My partner noticed a smell and I hadn't even realised I'd messed myself.",
+    "my partner's car is fine but mine got written off in a crash on Saturday, back sore since",
 ]
 SOON = [
     "can I still do my long run? also I have a fever",
@@ -50,6 +53,7 @@ DENIED = [
     ("never had cancer, no fever, can I take ibuprofen", "nsaids"),
     ("pain down my leg no weakness sciatica?", "leg-pain"),  # "no" before a symptom's name
     ("peeing normally, back just sore and stiff", None),  # "normally" closes a denial
+    ("I haven't noticed any numbness, just stiff after my long run", None),
     # an infection last winter is not a recent one
     ("Can I take naproxen? I had a chest infection last winter, my back is sore", "nsaids"),
     # "grumbling" is two letters from "stumbling": a typo fix must not invent a sign
