@@ -341,7 +341,7 @@ def _about_another_runner(
     )
 
 
-_ME_WORDS = frozenset({"i", "me", "my", "myself", "mine"})
+_ME_WORDS = frozenset({"i", "me", "my", "myself"})
 # "does acupuncture work for back pain?", "is back pain hereditary?": back pain in general.
 _ASKED_IN_GENERAL = frozenset(
     {"for", "with", "help", "helps", "is", "about", "cause", "causes", "does", "do", "of"}
@@ -543,6 +543,8 @@ def _about_someone_else(before_text: str, negation: Negation) -> bool:
     for index in range(len(words) - 1, -1, -1):
         if words[index] in _ME_WORDS:  # "my partner touched MY thigh"
             return False
+        if words[index] == "mine" and words[index - 1 : index] != ["of"]:
+            return False  # "my partner's car is fine, mine was written off"; not "of mine"
         if words[index] in negation.others:
             return True
     return False

@@ -167,6 +167,7 @@ BYSTANDERS = [
     "my mum had cancer years ago. heat or ice for my back?",
     "my mate wet himself at the pub lol (he was hammered). anyway does acupuncture work?",
     "grandad's legs are wobbly but he's 90 and his back is fine. im 30, physio for mine?",
+    "a friend of mine was in a car crash last week, my own back is just stiff, heat or ice?",
 ]
 
 
