@@ -173,7 +173,7 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # probe39 98.1%, probe40 100%, probe41 99.0%, probe42 100%, probe43 98.1%, probe44 97.0%,
     # probe45 100%, probe46 99.0%, probe47 99.0%, probe48 100%, probe49 100%, probe50 100%, probe51
     # 100%, probe52 100%, probe53 100%, probe54 100%, probe55 100%, probe56 100%, probe57 100%,
-    # probe58 100%, probe59 100%, probe60 100%, probes 61-80 100% when their floors were set
+    # probe58 100%, probe59 100%, probe60 100%, probes 61-82 100% when their floors were set
     # (probes 33-36 have 99 signs each, probe49 48, probe50 90); on first reading probe8 was 83.7%,
     # probe9 68.9%, probe10 81.3%, probe11 79.9%, probe12 85.8%, probe13 80.8%, probe14 77.3%,
     # probe15 91.7%, probe16 85.1%, probe18 85.0%, probe19 77.6%, probe20 81.9%, probe21 77.4%,
@@ -218,8 +218,10 @@ def test_warning_signs_described_without_their_names_are_mostly_caught(
     # 79.0% (comparisons: "like peeing through cotton wool", "my bum has gone deaf"), probe78 95.0%
     # (explained away: "can't feel my backside on the toilet seat, must be the cold bathroom"),
     # probe79 97.0% (the "soon" signs in depth: "immunoglobulin infusions", "not well in myself"),
-    # probe80 98.0% (run-on phone messages: "my blather feels off"): fresh wordings of a warning
-    # sign still slip past the rules too often).
+    # probe80 98.0% (run-on phone messages: "my blather feels off"), probe81 98.0% (one sign
+    # denied, another affirmed: "bowels are fine. It's my bladder, I've leaked on my last three
+    # runs"), probe82 97.0% (symptoms as lists: "MVA 3 days ago"): fresh wordings of a warning sign
+    # still slip past the rules too often).
     report = evaluate(matcher.match, load_examples(path))
     assert report.red_flags >= (45 if path.name == "red_flag_probe49.yaml" else 90)
     assert report.recall >= 0.95, [m for m in report.misses if m.startswith("red-flags")]
