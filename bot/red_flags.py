@@ -535,16 +535,21 @@ def _negated_inside(span: list[str]) -> bool:
 _OTHERS_WINDOW = 10
 
 
+def _writers_own(words: list[str], index: int) -> bool:
+    """ "mine" at `index` is the writer's, as `_OWN_BACK` reads it: not in "a friend of mine"
+    nor "her words, not mine"."""
+    return words[index] == "mine" and words[index - 1 : index] not in (["of"], ["not"])
+
+
 def _about_someone_else(before_text: str, negation: Negation) -> bool:
     """ "my toddler has had a temperature": a third party just before, and no "I" since."""
     if "asking for a friend" in before_text:
         return False  # the oldest way to ask for oneself
     words = before_text.split()[-_OTHERS_WINDOW:]
     for index in range(len(words) - 1, -1, -1):
-        if words[index] in _ME_WORDS:  # "my partner touched MY thigh"
+        # "my partner touched MY thigh", "her car is fine, mine was written off"
+        if words[index] in _ME_WORDS or _writers_own(words, index):
             return False
-        if words[index] == "mine" and words[index - 1 : index] != ["of"]:
-            return False  # "my partner's car is fine, mine was written off"; not "of mine"
         if words[index] in negation.others:
             return True
     return False

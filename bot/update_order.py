@@ -30,7 +30,7 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         if chat is None:  # no chat (an inline query, a poll): nothing to keep in order
             await coroutine
             return
-        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
+        lock, users = self._locks.get(chat.id) or (asyncio.Lock(), 0)
         self._locks[chat.id] = (lock, users + 1)
         try:
             async with lock:  # asyncio locks are fair: waiters go in arrival order
