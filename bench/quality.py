@@ -37,6 +37,8 @@ GENERALISATION12 = DATA / "generalisation12.yaml"  # a twelfth: topics without t
 GENERALISATION13 = DATA / "generalisation13.yaml"  # typos, regional words, slang, rambling
 GENERALISATION14 = DATA / "generalisation14.yaml"  # ten kinds of runner, after the article
 GENERALISATION15 = DATA / "generalisation15.yaml"  # very short queries, two to six words
+# statements, requests, replies to someone's advice, non-native English, questions at the end
+GENERALISATION16 = DATA / "generalisation16.yaml"
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -60,12 +62,12 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # body part or the sign (32); women's and men's own words for their bodies (33); signs
 # noticed while running, training or afterwards (34); code-mixed English (35); the most
 # ordinary first wordings (36).
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 83))
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 84))
 GENERALISATIONS = (
     *(GENERALISATION, GENERALISATION2, GENERALISATION3, GENERALISATION4, GENERALISATION5),
     *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9, GENERALISATION10),
     *(GENERALISATION11, GENERALISATION12, GENERALISATION13, GENERALISATION14),
-    GENERALISATION15,
+    *(GENERALISATION15, GENERALISATION16),
 )
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers
@@ -79,12 +81,13 @@ OOS_PROBE9 = DATA / "oos_probe9.yaml"  # what a running club's chat sends that i
 OOS_PROBE10 = DATA / "oos_probe10.yaml"  # nine personas: near the subject, outside it
 OOS_PROBE11 = DATA / "oos_probe11.yaml"  # about five look-alikes per topic, plain
 OOS_PROBE12 = DATA / "oos_probe12.yaml"  # ten kinds of runner, near the subject
+OOS_PROBE13 = DATA / "oos_probe13.yaml"  # the bot's own words (treatments, "back") elsewhere
 UNSEEN = DATA / "unseen.yaml"  # measured only: its messages are never read
 # Warning signs described rather than named: the tests hold each at 95% recall or more.
 DESCRIBED_SIGN_PROBES = (RED_FLAG_PROBE3, RED_FLAG_PROBE6, RED_FLAG_PROBE7, *LATER_RED_FLAG_PROBES)
 OOS_PROBES = (
     *(OOS_PROBE, OOS_PROBE2, OOS_PROBE3, OOS_PROBE4, OOS_PROBE5, OOS_PROBE6),
-    *(OOS_PROBE8, OOS_PROBE9, OOS_PROBE10, OOS_PROBE11, OOS_PROBE12),
+    *(OOS_PROBE8, OOS_PROBE9, OOS_PROBE10, OOS_PROBE11, OOS_PROBE12, OOS_PROBE13),
 )
 
 

@@ -24,6 +24,17 @@ _VERB_ENDINGS = ("ed", "d", "ing")
 _NOT_PLAIN = "@@"  # no token is ever "@@": not (yet) known as a word of its own
 
 
+class _PhraseNode:
+    """A word of a synonym phrase: the concept named by the phrase up to here, if any,
+    and the words that may come next."""
+
+    __slots__ = ("concept", "following")
+
+    def __init__(self) -> None:
+        self.concept: str | None = None
+        self.following: dict[str, _PhraseNode] = {}
+
+
 class Analyzer:
     """Turns text into matching tokens using the lexicon and a known vocabulary."""
 
@@ -40,16 +51,21 @@ class Analyzer:
         self._known = known
         self._known_list = sorted(word for word in known if word.isalpha() and len(word) >= 3)
         self._corrections: dict[str, str] = {}
-        # Every word run that a longer synonym phrase starts with ("pins", "pins and").
-        self._extendable = frozenset(
-            " ".join(words[:size])
-            for words in map(str.split, lexicon.concepts)
-            for size in range(1, len(words))
-        )
+        # The synonym phrases as a word trie: "pins" -> "and" -> "needles" (a node: the
+        # concept its words name, if any, and the words that may follow).
+        self._phrases: dict[str, _PhraseNode] = {}
+        for phrase, concept in lexicon.concepts.items():
+            following = self._phrases
+            for word in phrase.split():
+                node = following.setdefault(word, _PhraseNode())
+                following = node.following
+            node.concept = concept
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
         self._fixed_words: dict[str, tuple[str, ...]] = {}  # word -> its spelling-fixed words
         # Words that start no synonym phrase -> their stem, or "" for a stopword.
         self._plain_words: dict[str, str] = {}
+        # Every word met -> its stem, or "" for a stopword (phrase starters included).
+        self._word_tokens: dict[str, str] = {}
 
     def _stem(self, word: str) -> str:
         stem = self._stems.get(word)
@@ -58,6 +74,16 @@ class Analyzer:
             if len(self._stems) < MAX_CACHED:
                 self._stems[word] = stem
         return stem
+
+    def _word_token(self, word: str) -> str:
+        """A word's token on its own: its stem, or "" for a stopword."""
+        token = self._word_tokens.get(word)
+        if token is None:
+            stem = self._stem(word)
+            token = "" if stem in self._stopword_stems else stem
+            if len(self._word_tokens) < MAX_CACHED:
+                self._word_tokens[word] = token
+        return token
 
     def correct(self, word: str) -> str:
         """The known word a misspelling was meant to be, or the word itself."""
@@ -94,8 +120,7 @@ class Analyzer:
         # "back on track", "back garden": that "back" says nothing of any topic.
         words = blank_back_idioms(words, self._lexicon.idioms_of_no_topic)
         words = [word for word in words if word not in fillers and word != "_"]
-        concepts = self._lexicon.concepts
-        extendable = self._extendable
+        phrases = self._phrases
         plain = self._plain_words
         tokens: list[str] = []
         index, count = 0, len(words)
@@ -109,21 +134,21 @@ class Analyzer:
                 continue
             # The longest synonym phrase starting here, grown word by word while some
             # phrase still starts with the words so far ("pins" -> "pins and" -> ...).
-            phrase, size = word, 1
-            found, found_size = concepts.get(phrase), 1
-            while phrase in extendable and index + size < count:
-                phrase = f"{phrase} {words[index + size]}"
+            node = phrases.get(word)
+            found, found_size, size = None, 1, 1
+            while node is not None:
+                if node.concept is not None:
+                    found, found_size = node.concept, size
+                if index + size >= count:
+                    break
+                node = node.following.get(words[index + size])
                 size += 1
-                concept = concepts.get(phrase)
-                if concept is not None:
-                    found, found_size = concept, size
             if found is not None:
                 tokens.append(CONCEPT_MARK + found)
                 index += found_size
                 continue
-            stem = self._stem(word)
-            token = "" if stem in self._stopword_stems else stem
-            if word not in concepts and word not in extendable and len(plain) < MAX_CACHED:
+            token = self._word_token(word)
+            if word not in phrases and len(plain) < MAX_CACHED:
                 plain[word] = token  # starts no phrase: next time one lookup
             if token:
                 tokens.append(token)

@@ -92,6 +92,11 @@ class Lexicon:
         )
 
     @cached_property
+    def elsewhere(self) -> frozenset[str]:
+        """Another body part or complaint: outside, when the back is not named too."""
+        return self.other_body_parts | self.other_complaints
+
+    @cached_property
     def idioms_longest_first(self) -> tuple[str, ...]:
         """Back idioms, longest first in a fixed order: "back to back" before "back to"."""
         return tuple(sorted(self.back_idioms, key=lambda phrase: (-len(phrase), phrase)))

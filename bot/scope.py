@@ -48,24 +48,13 @@ _OWNER_WINDOW = 7
 _ASKING_ABOUT = frozenset({"can", "could", "should", "does", "do", "would", "will", "is", "are"})
 _BACKS = frozenset({"back", "backs", "spine"})
 # "my dad says lie flat for a week": someone else's advice, asked about by the runner.
-_REPORTING_VERBS = frozenset(
-    {
-        "says",
-        "said",
-        "reckons",
-        "thinks",
-        "told",
-        "tells",
-        "swears",
-        "insists",
-        "recommends",
-        "suggests",
-        "suggested",
-        "recommended",
-        "wants",
-        "keeps",
-    }
+_SPEECH_VERBS = frozenset(
+    {"says", "said", "reckons", "thinks", "told", "tells", "swears", "insists", "recommends"}
+    | {"suggests", "suggested", "recommended"}
+    # "my mother is insisting", "my coach keeps saying": the same, as it goes on
+    | {"insisting", "saying", "telling", "suggesting", "recommending"}
 )
+_REPORTING_VERBS = _SPEECH_VERBS | {"wants", "keeps"}  # "my mum keeps telling me to rest"
 
 
 @dataclass(frozen=True)
@@ -105,6 +94,8 @@ def _someone_elses(words: list[str], lexicon: Lexicon) -> bool:
         return True  # "where can I find a tai chi class for my grandmother?"
 
     def has_the_back(index: int) -> bool:  # "she keeps getting back spasms"
+        if words[index + 1 : index + 2] and words[index + 1] in _SPEECH_VERBS:
+            return False  # "my friend said paracetamol is pointless for back pain": advice
         window = set(words[index + 1 : index + 1 + _OWNER_WINDOW])
         return bool(_OWNER_VERBS & window and _BACK_WORDS & window)
 
@@ -162,21 +153,31 @@ def _possessed(following: list[str]) -> bool:
     for word in following:
         if word in _THEIRS:
             return True
-        if word in _OWNER_VERBS:
-            return False
+        if word in _OWNER_VERBS or word in _SPEECH_VERBS:
+            return False  # "my flatmate says everyone's back goes": advice, not their back
     return False
 
 
 def _own_pain(words: list[str], lexicon: Lexicon) -> bool:
     """ "I've got", "my pain", "hurts me": the runner's own pain (a first-person word just
-    before or after a pain word)."""
+    before or after a pain word, or a message that opens with it: "pain's been bad")."""
     for index, word in enumerate(words):
         if word in lexicon.pain_context or word in _BACK_WORDS:
+            if index == 0:
+                return True
             before = words[max(0, index - 3) : index]
             after = words[index + 1 : index + 2]  # "hurts me"; in "her back, I'm worried"
-            if _FIRST_PERSON & set(before) or "my" in before or _ME & set(after):  # a new clause
+            if _FIRST_PERSON & set(before) or _mine(before, lexicon) or _ME & set(after):
                 return True
     return False
+
+
+def _mine(before: list[str], lexicon: Lexicon) -> bool:
+    """ "my lower back", but not "my running buddy's back": a "my" that no one else follows."""
+    if "my" not in before:
+        return False
+    last = len(before) - 1 - before[::-1].index("my")
+    return lexicon.other_subjects.isdisjoint(before[last + 1 :])
 
 
 def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
@@ -195,7 +196,7 @@ def assess_scope(words: list[str], lexicon: Lexicon) -> Scope:
     elif _someone_elses(words, lexicon):
         outside = True
     elif not about_the_back:
-        outside = bool(phrases & (lexicon.other_body_parts | lexicon.other_complaints))
+        outside = not phrases.isdisjoint(lexicon.elsewhere)
     else:
         outside = False
     return Scope(about_the_back, about_pain, outside)

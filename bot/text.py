@@ -86,8 +86,12 @@ QUESTION_OPENERS = YES_NO_OPENERS | {
     "what", "how", "any", "when", "which", "why", "am", "whats", "hows", "wondering",
 }  # fmt: skip
 # "my but" is a typed "my butt" ("i cant feel my but when i wipe"), not a new sentence.
+# Written to start with one character class (punctuation or a space, then what follows
+# it): Python's re then jumps from candidate to candidate instead of trying every
+# position. The same splits as `[.!?;\n]+|\s+(?<!\b[Mm]y\s)(?:but|also|...)\s+`.
 _SENTENCE_BREAK = re.compile(
-    r"[.!?;\n]+|\s+(?<!\b[Mm]y\s)(?:but|also|and also|plus|btw|anyway)\s+"
+    r"[.!?;\n\s](?:(?<=[.!?;\n])[.!?;\n]*"
+    r"|(?<=\s)\s*(?<!\b[Mm]y\s)(?:but|also|and also|plus|btw|anyway)\s+)"
 )
 
 
@@ -103,8 +107,8 @@ def _ascii_digit(found: re.Match[str]) -> str:
 
 def _strip_marks(text: str) -> str:
     """Drop accents, control and invisible format characters (zero-width, RTL marks)."""
-    if text.isascii():
-        return _ASCII_CONTROLS.sub(" ", text)  # the common case, without a per-character loop
+    if text.isascii():  # the common case, without a per-character loop
+        return text if text.isprintable() else _ASCII_CONTROLS.sub(" ", text)
     decomposed = unicodedata.normalize("NFKD", text)
     kept: list[str] = []
     for char in decomposed:

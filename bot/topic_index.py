@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,8 @@ from rapidfuzz import fuzz, process
 from bot.match_settings import MatchSettings
 
 _FloatArray = npt.NDArray[np.float64]
+# Up to this many token-topic cells (8 bytes each), tokens' evidence is also kept dense.
+_DENSE_CELLS = 2_000_000
 
 
 class TopicIndex:
@@ -88,6 +91,18 @@ class TopicIndex:
         self._posting_sizes = {
             token: postings.shape[1] for token, postings in self._postings.items()
         }
+        # A small knowledge base also keeps every token's evidence as one dense row
+        # (coverage weights, then presence weights, for every topic): a message's rows
+        # are then one gather and one sum, where numpy's per-call cost dominates.
+        self._dense_rows: dict[str, int] = {}
+        self._dense = np.zeros((0, 2 * topic_count))
+        if len(self._postings) * topic_count <= _DENSE_CELLS:
+            self._dense = np.zeros((len(self._postings), 2 * topic_count))
+            for row, (token, postings) in enumerate(self._postings.items()):
+                columns = postings[0].astype(np.intp)
+                self._dense[row, columns] = postings[1]
+                self._dense[row, columns + topic_count] = postings[2]
+                self._dense_rows[token] = row
 
     def _evidence_scale(self, token: str) -> float:
         """How much of a word's naive-Bayes evidence counts: less for words every
@@ -113,25 +128,15 @@ class TopicIndex:
         if not rows:
             return {}
         settings = self._settings
-        topic_count = len(self._topics)
-        postings = [self._postings[token] for row in rows for token in known[row]]
-        joined = np.concatenate(postings, axis=1)
-        # Row r's topics are numbered from r * topic_count: one bincount fills every row.
-        sizes = self._posting_sizes
-        row_lengths = [sum(map(sizes.__getitem__, known[row])) for row in rows]
-        row_starts = np.repeat(np.arange(len(rows)) * topic_count, row_lengths)
-        where = joined[0].astype(np.intp) + row_starts
-        shape = (len(rows), topic_count)
+        covered, presence = self._evidence([known[row] for row in rows])
         # Word coverage: the IDF-weighted share of the message's tokens a topic uses.
         idf, unknown = self._idf.get, self._unknown_idf
         totals = np.array([sum([idf(t, unknown) for t in pieces[row]]) for row in rows])
-        coverage = np.bincount(where, weights=joined[1], minlength=shape[0] * shape[1])
-        coverage = coverage.reshape(shape) / totals[:, np.newaxis]
-        presence = np.bincount(where, weights=joined[2], minlength=shape[0] * shape[1])
+        coverage = covered / totals[:, np.newaxis]
         # Naive Bayes under a uniform prior: log P(tokens | topic) is the absent
         # baseline for every known token plus each present token's bonus.
         counts = np.array([len(known[row]) for row in rows], dtype=float)
-        log_likelihood = counts[:, np.newaxis] * self._absent + presence.reshape(shape)
+        log_likelihood = counts[:, np.newaxis] * self._absent + presence
         posterior = np.exp(log_likelihood - log_likelihood.max(axis=1, keepdims=True))
         posterior /= posterior.sum(axis=1, keepdims=True)
         blend = settings.bayes_weight * posterior + settings.word_weight * coverage
@@ -163,6 +168,30 @@ class TopicIndex:
                 if score > so_far:
                     scores[topic] = score
         return scores
+
+    def _evidence(self, rows: list[list[str]]) -> tuple[_FloatArray, _FloatArray]:
+        """Per row of known tokens, each topic's summed coverage weights and summed
+        presence (naive-Bayes) weights: two arrays of shape (rows, topics)."""
+        topic_count = len(self._topics)
+        if self._dense_rows:
+            dense_rows = self._dense_rows
+            starts = [0]
+            for tokens in rows[:-1]:
+                starts.append(starts[-1] + len(tokens))
+            gathered = self._dense[[dense_rows[token] for tokens in rows for token in tokens]]
+            sums = np.add.reduceat(gathered, starts, axis=0)
+            return sums[:, :topic_count], sums[:, topic_count:]
+        joined = np.concatenate([self._postings[token] for tokens in rows for token in tokens], 1)
+        # Row r's topics are numbered from r * topic_count: one bincount fills every row.
+        sizes = self._posting_sizes
+        row_lengths = [sum(map(sizes.__getitem__, tokens)) for tokens in rows]
+        row_starts = np.repeat(np.arange(len(rows)) * topic_count, row_lengths)
+        where = joined[0].astype(np.intp) + row_starts
+        cells = len(rows) * topic_count
+        shape = (len(rows), topic_count)
+        covered = np.bincount(where, weights=joined[1], minlength=cells).reshape(shape)
+        presence = np.bincount(where, weights=joined[2], minlength=cells).reshape(shape)
+        return cast(_FloatArray, covered), cast(_FloatArray, presence)  # weights: floats
 
     def _best_similarity(self, number: int, length: int) -> float:
         """The highest `fuzz.ratio` a query of `length` characters could reach with one of

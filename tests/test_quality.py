@@ -29,6 +29,7 @@ from bench.quality import (
     GENERALISATION13,
     GENERALISATION14,
     GENERALISATION15,
+    GENERALISATION16,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -77,8 +78,10 @@ def test_quality_floors(matcher: Matcher) -> None:
 # 93.9/90.0 -> 95.4/95.0 ("stay completely still", "lay up", "went ping", a sauna for heat
 # training is no heat pack); generalisation15 (two to six words) 92.5/90.0 -> 94.3/95.0
 # ("how to ease back pain" is no "ease back into running", "backpain" no typo of "backpack",
-# "resume running back" no American football). The floors keep later changes from trading
-# these away for the sets they were tuned on.
+# "resume running back" no American football); generalisation16 (statements, requests,
+# replies to someone's advice, non-native English) 88.8/98.0 -> 91.3/98.0 ("my flatmate says
+# everyone's back goes" and "my mother is insisting" report advice, not their backs). The
+# floors keep later changes from trading these away for the sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
     [
@@ -92,6 +95,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION13, 280, 0.90, 0.90),
         (GENERALISATION14, 280, 0.90, 0.90),
         (GENERALISATION15, 280, 0.90, 0.90),
+        (GENERALISATION16, 190, 0.90, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
@@ -232,5 +236,5 @@ def test_look_alike_out_of_scope_messages_are_not_answered(matcher: Matcher, pat
     # Knees, shoes, other people's backs, "back-to-back long runs": 96.4%, 94.5%, 92.0%
     # and 88.9% abstained when this floor was set (oos_probe4 86.7% on first reading).
     report = evaluate(matcher.match, load_examples(path))
-    assert report.out_of_scope >= 150
+    assert report.out_of_scope >= 100
     assert report.abstention >= 0.88, [m for m in report.misses if m.startswith("None")]
