@@ -39,6 +39,7 @@ GENERALISATION14 = DATA / "generalisation14.yaml"  # ten kinds of runner, after 
 GENERALISATION15 = DATA / "generalisation15.yaml"  # very short queries, two to six words
 # statements, requests, replies to someone's advice, non-native English, questions at the end
 GENERALISATION16 = DATA / "generalisation16.yaml"
+GENERALISATION17 = DATA / "generalisation17.yaml"  # a first-time tester's plain questions
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -61,13 +62,15 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # long rambling messages with the sign once in the middle (31); an unusual word for the
 # body part or the sign (32); women's and men's own words for their bodies (33); signs
 # noticed while running, training or afterwards (34); code-mixed English (35); the most
-# ordinary first wordings (36).
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 84))
+# ordinary first wordings (36); probes 37-84 are described where they were measured (the
+# notes of each session); 83 is a tester's plain check of every sign, 84 the "soon" signs
+# in the words of the people they concern.
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 85))
 GENERALISATIONS = (
     *(GENERALISATION, GENERALISATION2, GENERALISATION3, GENERALISATION4, GENERALISATION5),
     *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9, GENERALISATION10),
     *(GENERALISATION11, GENERALISATION12, GENERALISATION13, GENERALISATION14),
-    *(GENERALISATION15, GENERALISATION16),
+    *(GENERALISATION15, GENERALISATION16, GENERALISATION17),
 )
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers

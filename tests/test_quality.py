@@ -30,6 +30,7 @@ from bench.quality import (
     GENERALISATION14,
     GENERALISATION15,
     GENERALISATION16,
+    GENERALISATION17,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -80,8 +81,10 @@ def test_quality_floors(matcher: Matcher) -> None:
 # ("how to ease back pain" is no "ease back into running", "backpain" no typo of "backpack",
 # "resume running back" no American football); generalisation16 (statements, requests,
 # replies to someone's advice, non-native English) 88.8/98.0 -> 91.3/98.0 ("my flatmate says
-# everyone's back goes" and "my mother is insisting" report advice, not their backs). The
-# floors keep later changes from trading these away for the sets they were tuned on.
+# everyone's back goes" and "my mother is insisting" report advice, not their backs);
+# generalisation17 (a first-time tester's plain questions) 95.5/95.0 -> 95.5/96.7 ("get back my
+# motivation" is no back). The floors keep later changes from trading these away for the
+# sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
     [
@@ -96,6 +99,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION14, 280, 0.90, 0.90),
         (GENERALISATION15, 280, 0.90, 0.90),
         (GENERALISATION16, 190, 0.90, 0.90),
+        (GENERALISATION17, 220, 0.90, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
