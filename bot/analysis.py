@@ -55,11 +55,12 @@ class Analyzer:
         # concept its words name, if any, and the words that may follow).
         self._phrases: dict[str, _PhraseNode] = {}
         for phrase, concept in lexicon.concepts.items():
-            following = self._phrases
+            node, following = None, self._phrases
             for word in phrase.split():
                 node = following.setdefault(word, _PhraseNode())
                 following = node.following
-            node.concept = concept
+            if node is not None:
+                node.concept = concept
         self._stopword_stems = frozenset(self._stem(word) for word in lexicon.stopwords)
         self._fixed_words: dict[str, tuple[str, ...]] = {}  # word -> its spelling-fixed words
         # Words that start no synonym phrase -> their stem, or "" for a stopword.

@@ -25,7 +25,7 @@ from bot.match_settings import MatchSettings
 
 _FloatArray = npt.NDArray[np.float64]
 # Up to this many token-topic cells (8 bytes each), tokens' evidence is also kept dense.
-_DENSE_CELLS = 2_000_000
+DENSE_CELLS = 2_000_000
 
 
 class TopicIndex:
@@ -40,7 +40,9 @@ class TopicIndex:
         self,
         tokenised: Mapping[str, Sequence[list[str]]],
         settings: MatchSettings,
+        dense_cells: int = DENSE_CELLS,
     ) -> None:
+        """`dense_cells`: up to this many token-topic cells, evidence is also kept dense."""
         self._settings = settings
         # token_sort_ratio is ratio on sorted tokens: sort the questions once here
         # and each query once, instead of inside every one of hundreds of comparisons.
@@ -96,7 +98,7 @@ class TopicIndex:
         # are then one gather and one sum, where numpy's per-call cost dominates.
         self._dense_rows: dict[str, int] = {}
         self._dense = np.zeros((0, 2 * topic_count))
-        if len(self._postings) * topic_count <= _DENSE_CELLS:
+        if len(self._postings) * topic_count <= dense_cells:
             self._dense = np.zeros((len(self._postings), 2 * topic_count))
             for row, (token, postings) in enumerate(self._postings.items()):
                 columns = postings[0].astype(np.intp)

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.knowledge import load_knowledge
 from bot.matcher import MAX_ALTERNATIVES, Match, Matcher
-from bot.topic_index import best_first
+from bot.topic_index import TopicIndex, best_first
 
 KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
 
@@ -232,3 +233,27 @@ def test_best_first_is_a_stable_sort_cut_short(rows: list[list[float]], count: i
     values = np.array(rows)
     expected = np.argsort(-values, axis=1, kind="stable")[:, :count].tolist()
     assert best_first(values, count) == expected
+
+
+_WORDS = st.sampled_from(["back", "pain", "ice", "heat", "run", "walk", "sore", "yoga", "nsaid"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["t1", "t2", "t3", "t4", "t5", "t6"]),
+        st.lists(st.lists(_WORDS, min_size=1, max_size=6), min_size=1, max_size=5),
+        min_size=1,
+    ),
+    st.lists(st.lists(_WORDS, min_size=1, max_size=8, unique=True), min_size=1, max_size=4),
+)
+def test_small_and_large_knowledge_bases_score_the_same_way(
+    topics: dict[str, list[list[str]]], pieces: list[list[str]]
+) -> None:
+    # A small knowledge base sums each token's evidence from dense rows, a large one from
+    # its sparse postings: the scores must agree (to rounding: the sums run in another order).
+    match_settings = load_knowledge().settings
+    dense = TopicIndex(topics, match_settings).score(pieces)
+    sparse = TopicIndex(topics, match_settings, dense_cells=0).score(pieces)
+    assert dense.keys() == sparse.keys()
+    assert all(abs(dense[topic] - sparse[topic]) < 1e-9 for topic in dense)
