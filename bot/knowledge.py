@@ -79,6 +79,7 @@ _TOPIC_FIELDS = {
     "reviewed",
     "related",
     "needs_pain_words",
+    "needs_help_words",
 }
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -100,6 +101,9 @@ class Topic:
     # About running *with* a bad back: a message naming no pain, injury or back
     # ("is it ok to run every day") needs a clearer match before it gets this answer.
     needs_pain_words: bool = False
+    # About what helps ("what works for long-term back pain"): a message that asks for no
+    # help and names no treatment ("is my back pain chronic now?") needs a clearer match.
+    needs_help_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ def _parse_topic(path: Path, raw: Any, line: int, problems: Problems) -> Topic |
         reviewed=fields.date("reviewed") or dt.date.min,
         related=tuple(fields.texts("related", required=False)),
         needs_pain_words=fields.flag("needs_pain_words"),
+        needs_help_words=fields.flag("needs_help_words"),
     )
     return topic if len(problems.messages) == before else None
 

@@ -30,6 +30,7 @@ _FIELDS = {
     "other_subjects",
     "animals",
     "general_pain_words",
+    "help_words",
     "fillers",
     "named_treatments",
 }
@@ -52,6 +53,9 @@ class Lexicon:
     animals: frozenset[str] = frozenset()  # a pet's back is never the runner's
     # Pain in general, denied outright ("no injuries at all") means no pain question.
     general_pain_words: frozenset[str] = frozenset()
+    # Asking for help ("what works", "how do I manage it"): with a relief concept or a
+    # named treatment, what topics marked needs_help_words look for in a message.
+    help_words: frozenset[str] = frozenset()
     study_and_work: frozenset[str] = frozenset()  # outside unless the runner's own pain
     general_questions: frozenset[str] = frozenset()  # the same: history, prices, cover
     # Words that only add emphasis ("what ACTUALLY helps"): dropped before matching,
@@ -221,6 +225,7 @@ def parse_lexicon(path: Path, data: Any, problems: Problems) -> Lexicon:
         other_subjects=_phrases(fields, "other_subjects"),
         animals=_phrases(fields, "animals"),
         general_pain_words=_phrases(fields, "general_pain_words"),
+        help_words=_phrases(fields, "help_words", required=False),
         study_and_work=_phrases(fields, "study_and_work"),
         general_questions=_phrases(fields, "general_questions"),
         fillers=_phrases(fields, "fillers", required=False),

@@ -33,6 +33,7 @@ class MatchSettings:
     out_of_scope_back_discount: float  # scales the out-of-scope score when the back is named
     no_pain_discount: float  # scales answer topics when nothing mentions pain, injury or the back
     pain_topic_discount: float  # scales it again for topics marked needs_pain_words
+    help_topic_discount: float  # scales topics marked needs_help_words when no help is asked
     red_flag_score: float  # the red-flags topic at or above this ...
     red_flag_margin: float  # ... and this close to the best topic: urgent answer
 
@@ -55,6 +56,7 @@ DEFAULTS = MatchSettings(
     out_of_scope_back_discount=1.0,
     no_pain_discount=1.0,
     pain_topic_discount=1.0,
+    help_topic_discount=1.0,
     red_flag_score=40.0,
     red_flag_margin=0.0,
 )
@@ -83,6 +85,7 @@ def parse_match_settings(path: Path, data: Any, problems: Problems) -> MatchSett
         out_of_scope_back_discount=fields.number("out_of_scope_back_discount", low=0, high=1),
         no_pain_discount=fields.number("no_pain_discount", low=0, high=1),
         pain_topic_discount=fields.number("pain_topic_discount", low=0, high=1),
+        help_topic_discount=fields.number("help_topic_discount", low=0, high=1),
         red_flag_score=fields.number("red_flag_score", low=0, high=100),
         red_flag_margin=fields.number("red_flag_margin", low=0, high=100),
     )

@@ -119,7 +119,18 @@ class Matcher:
         self._analyzer = Analyzer(kb.lexicon, plain.values())
         self._answer_topics = frozenset(t.id for t in kb.topics.values() if t.kind == "answer")
         self._pain_topics = frozenset(t.id for t in kb.topics.values() if t.needs_pain_words)
+        self._help_topics = frozenset(t.id for t in kb.topics.values() if t.needs_help_words)
         self._treatments = frozenset(CONCEPT_MARK + name for name in kb.lexicon.named_treatments)
+        # What asks for help: the help words as tokens, relief, medicines and treatments.
+        self._help_tokens = (
+            frozenset(
+                token
+                for phrase in kb.lexicon.help_words
+                for token in self._content(phrase.split())
+            )
+            | {CONCEPT_MARK + "relief", CONCEPT_MARK + "medicine"}
+            | self._treatments
+        )
         self._index = TopicIndex(
             {
                 topic: [self._content(plain[text]) for text in texts]
@@ -156,7 +167,8 @@ class Matcher:
         said += [denial.split() for denial in screening.denials]
         denies_pain = not scope.about_the_back and any(_says_no_pain(w, lexicon) for w in said)
         pieces = self._piece_tokens(sentences)
-        ranked = self._rank(pieces, scope, denied_pain)
+        asks_for_help = any(not self._help_tokens.isdisjoint(piece) for piece in pieces)
+        ranked = self._rank(pieces, scope, denied_pain, asks_for_help)
         information = max((self._index.information(piece) for piece in pieces), default=0.0)
         if question != text:
             ranked = [a for a in ranked if a.topic != RED_FLAGS_TOPIC]
@@ -173,7 +185,9 @@ class Matcher:
             denies_pain,
         )
 
-    def _rank(self, pieces: list[list[str]], scope: Scope, denied_pain: bool) -> list[Alternative]:
+    def _rank(
+        self, pieces: list[list[str]], scope: Scope, denied_pain: bool, asks_for_help: bool
+    ) -> list[Alternative]:
         """Topics by combined score, best first, keeping each topic's best piece."""
         settings = self._settings
         best = self._index.score(pieces)
@@ -187,6 +201,8 @@ class Matcher:
                 if topic in self._pain_topics:  # "is it ok to run every day"
                     factor *= settings.pain_topic_discount
                 best[topic] = score * factor
+            if not asks_for_help and topic in self._help_topics:
+                best[topic] *= settings.help_topic_discount  # "is my back pain chronic now?"
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return [Alternative(topic, round(score, 1)) for topic, score in ranked]
 

@@ -118,11 +118,20 @@ def test_yaml_booleans_are_caught_not_silently_dropped(kb_copy: Path) -> None:
     assert any("'stopwords' items must be text" in p for p in problems_of(kb_copy))
 
 
-def test_needs_pain_words_must_be_true_or_false(kb_copy: Path) -> None:
-    path = kb_copy / "topics" / "running.yaml"
-    edit(path, '  needs_pain_words: true  # "is it ok', '  needs_pain_words: sometimes  # "is')
-    line = line_of(path, "needs_pain_words: sometimes")
-    reason = "'needs_pain_words' must be true or false"
+@pytest.mark.parametrize(
+    ("file", "flag", "comment"),
+    [
+        ("running.yaml", "needs_pain_words", '  # "is it ok'),
+        ("treatments.yaml", "needs_help_words", '  # "is my back pain'),
+    ],
+)
+def test_a_topic_flag_must_be_true_or_false(
+    kb_copy: Path, file: str, flag: str, comment: str
+) -> None:
+    path = kb_copy / "topics" / file
+    edit(path, f"  {flag}: true{comment}", f"  {flag}: sometimes{comment}")
+    line = line_of(path, f"{flag}: sometimes")
+    reason = f"'{flag}' must be true or false"
     assert any(p.startswith(f"{path}:{line}: ") and reason in p for p in problems_of(kb_copy))
 
 

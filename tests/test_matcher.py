@@ -30,6 +30,9 @@ KNOWN_KINDS = {"answer", "urgent", "smalltalk", "clarify", "fallback"}
         # "ease" alone no longer reads like the warning signs' "night pain that doesn't ease"
         ("how do i ease this back pain", {"acute-relief"}),
         ("I'm in meetings all day.", {"sitting-and-desk"}),  # not a typo of "greetings"
+        # Asking whether it is chronic is not asking what helps with chronic pain.
+        ("is my back pain chronic now?", {"chronic-back-pain"}),
+        ("what works for back pain that has gone on for months?", {"chronic-relief"}),
         ("Slow martial arts for a sore back?", {"yoga-tai-chi"}),
         # "under" is not a price ("under $300" is): stress is still a mindfulness question
         (
