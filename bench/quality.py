@@ -40,6 +40,7 @@ GENERALISATION15 = DATA / "generalisation15.yaml"  # very short queries, two to 
 # statements, requests, replies to someone's advice, non-native English, questions at the end
 GENERALISATION16 = DATA / "generalisation16.yaml"
 GENERALISATION17 = DATA / "generalisation17.yaml"  # a first-time tester's plain questions
+GENERALISATION18 = DATA / "generalisation18.yaml"  # six topics with subtle boundaries, 20 each
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -64,13 +65,14 @@ RED_FLAG_PROBE7 = DATA / "red_flag_probe7.yaml"  # the subtle "soon" signs, and 
 # noticed while running, training or afterwards (34); code-mixed English (35); the most
 # ordinary first wordings (36); probes 37-84 are described where they were measured (the
 # notes of each session); 83 is a tester's plain check of every sign, 84 the "soon" signs
-# in the words of the people they concern.
-LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 85))
+# in the words of the people they concern, 85 the emergency signs as different people
+# would describe them.
+LATER_RED_FLAG_PROBES = tuple(DATA / f"red_flag_probe{number}.yaml" for number in range(8, 86))
 GENERALISATIONS = (
     *(GENERALISATION, GENERALISATION2, GENERALISATION3, GENERALISATION4, GENERALISATION5),
     *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9, GENERALISATION10),
     *(GENERALISATION11, GENERALISATION12, GENERALISATION13, GENERALISATION14),
-    *(GENERALISATION15, GENERALISATION16, GENERALISATION17),
+    *(GENERALISATION15, GENERALISATION16, GENERALISATION17, GENERALISATION18),
 )
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers

@@ -31,6 +31,7 @@ from bench.quality import (
     GENERALISATION15,
     GENERALISATION16,
     GENERALISATION17,
+    GENERALISATION18,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -83,8 +84,10 @@ def test_quality_floors(matcher: Matcher) -> None:
 # replies to someone's advice, non-native English) 88.8/98.0 -> 91.3/98.0 ("my flatmate says
 # everyone's back goes" and "my mother is insisting" report advice, not their backs);
 # generalisation17 (a first-time tester's plain questions) 95.5/95.0 -> 95.5/96.7 ("get back my
-# motivation" is no back). The floors keep later changes from trading these away for the
-# sets they were tuned on.
+# motivation" is no back); generalisation18 (six topics with subtle boundaries) 80.0/93.3 ->
+# 90.8/96.7 ("what is behind", "brings it on", "is that what chronic pain looks like", "when can
+# I expect", "continue my running", a coach is someone else). The floors keep later changes
+# from trading these away for the sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
     [
@@ -100,6 +103,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION15, 280, 0.90, 0.90),
         (GENERALISATION16, 190, 0.90, 0.90),
         (GENERALISATION17, 220, 0.90, 0.90),
+        (GENERALISATION18, 115, 0.88, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
