@@ -41,6 +41,7 @@ GENERALISATION15 = DATA / "generalisation15.yaml"  # very short queries, two to 
 GENERALISATION16 = DATA / "generalisation16.yaml"
 GENERALISATION17 = DATA / "generalisation17.yaml"  # a first-time tester's plain questions
 GENERALISATION18 = DATA / "generalisation18.yaml"  # six topics with subtle boundaries, 20 each
+GENERALISATION19 = DATA / "generalisation19.yaml"  # a product owner's held-out style set
 RED_FLAG_PROBE = DATA / "red_flag_probe.yaml"  # warning signs, denials and near misses
 RED_FLAG_PROBE2 = DATA / "red_flag_probe2.yaml"  # the same, in clinical, formal and slang voices
 RED_FLAG_PROBE3 = DATA / "red_flag_probe3.yaml"  # symptoms described, not named
@@ -73,6 +74,7 @@ GENERALISATIONS = (
     *(GENERALISATION6, GENERALISATION7, GENERALISATION8, GENERALISATION9, GENERALISATION10),
     *(GENERALISATION11, GENERALISATION12, GENERALISATION13, GENERALISATION14),
     *(GENERALISATION15, GENERALISATION16, GENERALISATION17, GENERALISATION18),
+    GENERALISATION19,
 )
 OOS_PROBE = DATA / "oos_probe.yaml"  # out-of-scope messages that share words with topics
 OOS_PROBE2 = DATA / "oos_probe2.yaml"  # the same, from coaches, students, parents, shoppers

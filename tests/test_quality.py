@@ -32,6 +32,7 @@ from bench.quality import (
     GENERALISATION16,
     GENERALISATION17,
     GENERALISATION18,
+    GENERALISATION19,
     LABELLED,
     OOS_PROBE7,
     OOS_PROBES,
@@ -86,8 +87,9 @@ def test_quality_floors(matcher: Matcher) -> None:
 # generalisation17 (a first-time tester's plain questions) 95.5/95.0 -> 95.5/96.7 ("get back my
 # motivation" is no back); generalisation18 (six topics with subtle boundaries) 80.0/93.3 ->
 # 90.8/96.7 ("what is behind", "brings it on", "is that what chronic pain looks like", "when can
-# I expect", "continue my running", a coach is someone else). The floors keep later changes
-# from trading these away for the sets they were tuned on.
+# I expect", "continue my running", a coach is someone else); generalisation19 (a product
+# owner's held-out style set, written after all of those changes) 94.4/95.0, left as read.
+# The floors keep later changes from trading these away for the sets they were tuned on.
 @pytest.mark.parametrize(
     ("path", "size", "accuracy", "abstention"),
     [
@@ -104,6 +106,7 @@ def test_quality_floors(matcher: Matcher) -> None:
         (GENERALISATION16, 190, 0.90, 0.90),
         (GENERALISATION17, 220, 0.90, 0.90),
         (GENERALISATION18, 115, 0.88, 0.90),
+        (GENERALISATION19, 190, 0.90, 0.90),
     ],
 )
 def test_wordings_from_writers_who_saw_only_the_topic_list(
