@@ -125,8 +125,8 @@ class Matcher:
         self._help_tokens = (
             frozenset(
                 token
-                for phrase in kb.lexicon.help_words
-                for token in self._content(phrase.split())
+                for phrase in kb.lexicon.help_words  # the lexicon's own words: no spelling fixes
+                for token in self._analyzer.content_tokens(phrase.split())
             )
             | {CONCEPT_MARK + "relief", CONCEPT_MARK + "medicine"}
             | self._treatments

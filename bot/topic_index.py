@@ -98,13 +98,14 @@ class TopicIndex:
         # are then one gather and one sum, where numpy's per-call cost dominates.
         self._dense_rows: dict[str, int] = {}
         self._dense = np.zeros((0, 2 * topic_count))
-        if len(self._postings) * topic_count <= dense_cells:
+        if self._postings and len(self._postings) * topic_count <= dense_cells:
+            self._dense_rows = {token: row for row, token in enumerate(self._postings)}
+            joined = np.concatenate(list(self._postings.values()), axis=1)
+            rows = np.repeat(np.arange(len(self._postings)), list(self._posting_sizes.values()))
+            columns = joined[0].astype(np.intp)
             self._dense = np.zeros((len(self._postings), 2 * topic_count))
-            for row, (token, postings) in enumerate(self._postings.items()):
-                columns = postings[0].astype(np.intp)
-                self._dense[row, columns] = postings[1]
-                self._dense[row, columns + topic_count] = postings[2]
-                self._dense_rows[token] = row
+            self._dense[rows, columns] = joined[1]
+            self._dense[rows, columns + topic_count] = joined[2]
 
     def _evidence_scale(self, token: str) -> float:
         """How much of a word's naive-Bayes evidence counts: less for words every
