@@ -34,7 +34,9 @@ def assert_refused_at(path: Path, old: str, new: str, where: str, reason: str) -
     edit(path, old, new)
     text = path.read_text(encoding="utf-8")
     expected_line = text[: text.index(where)].count("\n") + 1
-    problems = [p for p in problems_of(path.parent) if p.startswith(f"{path}:")]
+    # A topic file lives in the knowledge base's topics/ folder.
+    directory = path.parent.parent if path.parent.name == "topics" else path.parent
+    problems = [p for p in problems_of(directory) if p.startswith(f"{path}:")]
     assert any(p.startswith(f"{path}:{expected_line}: ") and reason in p for p in problems), (
         expected_line,
         problems,
