@@ -20,6 +20,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
+import platform
 import random
 import re
 import statistics
@@ -144,6 +146,8 @@ def _report_starts(cache_dir: Path) -> None:
 
 
 def main() -> int:
+    # The interpreter's build changes every figure (see the Makefile's PYTHON).
+    print(f"Python {platform.python_version()}: {os.path.realpath(sys.executable)}")
     with tempfile.TemporaryDirectory() as directory:
         cache_dir = Path(directory)
         _report_starts(cache_dir)
