@@ -61,6 +61,10 @@ class Rule:
         return {literal: tuple(numbers) for literal, numbers in index.items()}
 
     @cached_property
+    def _keys(self) -> frozenset[str]:
+        return frozenset(self._checks_by_key)
+
+    @cached_property
     def _keyless(self) -> tuple[int, ...]:
         return tuple(number for number, check in enumerate(self.checks) if not check.key)
 
@@ -72,8 +76,8 @@ class Rule:
         """
         by_key = self._checks_by_key
         numbers = set(self._keyless)
-        for literal in present:
-            numbers.update(by_key.get(literal, ()))
+        for literal in self._keys.intersection(present):  # in C, over the smaller set
+            numbers.update(by_key[literal])
         checks = self.checks
         return [checks[n].pattern for n in sorted(numbers) if checks[n].may_match(present)]
 
@@ -371,7 +375,9 @@ def _their_back_told(words: list[str], people: frozenset[str]) -> bool:
     return False
 
 
-_CLAUSE_MARK = "zzclausebreakzz"  # a word normalise() keeps, so one call does all clauses
+# A word normalise() keeps, so one call does all clauses; short, as every clause adds it
+# to the text normalised. A runner who types it only costs a call per clause.
+_CLAUSE_MARK = "zqz"
 
 
 def _normalise_all(raw_clauses: list[str]) -> list[list[str]]:
